@@ -1,0 +1,22 @@
+"""The text-to-speech interface every backend implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TtsError(Exception):
+    """Synthesis failed; the message names the backend and the reason."""
+
+
+class TextToSpeech(Protocol):
+    name: str
+
+    @property
+    def voice_key(self) -> str:
+        """Everything besides the text that changes the audio (backend, voice, rate...): part of the cache key."""
+        ...
+
+    async def synthesize(self, text: str, sample_rate: int) -> bytes:
+        """Signed 16-bit little-endian mono PCM at `sample_rate`."""
+        ...

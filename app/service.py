@@ -1,0 +1,76 @@
+"""Wires the parts together and runs them on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+
+from app.ari import AriClient, EventStream
+from app.call import Call
+from app.config import Secrets, Settings
+from app.dialog.flow import run_visitor
+from app.dialog.session import SessionManager
+from app.media.pacer import Pacer
+from app.media.server import AudioSocketServer, LegRegistry
+from app.media.tts import CachedTts, EspeakTts
+from app.stasis import StasisApp
+
+log = structlog.get_logger(__name__)
+
+
+async def _flow(call: Call, settings: Settings) -> None:
+    condo = settings.condominiums[call.session.condominium]
+    await run_visitor(call, condo.phrases)
+
+
+def build_tts(settings: Settings) -> CachedTts:
+    t = settings.tts
+    backend = EspeakTts(voice=t.voice, speed=t.speed, pitch=t.pitch)
+    return CachedTts(backend, Path(t.cache_dir).expanduser(), memory_bytes=t.memory_cache_mb * 2**20)
+
+
+@dataclass
+class Service:
+    settings: Settings
+    secrets: Secrets
+    sessions: SessionManager = field(default_factory=SessionManager)
+    pacer: Pacer = field(default_factory=Pacer)
+    registry: LegRegistry = field(default_factory=LegRegistry)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
+        self.tts = build_tts(s)
+        self.servers = {
+            "visitor": AudioSocketServer("visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer),
+            "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
+        }
+        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, _flow)
+        self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
+
+    async def prewarm(self) -> None:
+        """Synthesize every configured phrase now so the first call hits the cache."""
+        rate = self.settings.media.sample_rate
+        texts = {p for c in self.settings.condominiums.values() for p in c.phrases.model_dump().values()}
+        await asyncio.gather(*(self.tts.synthesize(t, rate) for t in texts if "{" not in t))
+
+    async def start(self, wait_connected: float = 10.0) -> None:
+        for srv in self.servers.values():
+            await srv.start()
+        self.app.set_media_ports(self.servers["visitor"].port, self.servers["resident"].port)
+        await self.prewarm()
+        self.events.start()
+        try:
+            await asyncio.wait_for(self.events.connected.wait(), wait_connected)
+        except TimeoutError:
+            log.warning("ari_not_connected_yet", url=self.settings.ari.url)
+
+    async def stop(self) -> None:
+        await self.app.shutdown()
+        await self.events.stop()
+        for srv in self.servers.values():
+            await srv.stop()
+        await self.ari.aclose()

@@ -1,0 +1,154 @@
+"""The Stasis application: routes ARI events to calls.
+
+Every call Asterisk hands to `Stasis(portaria,visitor,<condominium>)` becomes a
+session with its own task. Channels the app creates itself (externalMedia legs,
+originated residents) also raise StasisStart; they are told apart by their
+channel-id prefix and their `args`, never mistaken for new visitors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+
+from app.ari import AriClient, AriError
+from app.call import CHANNEL_PREFIX, Call, MediaTarget
+from app.config import Settings
+from app.dialog.ports import Role
+from app.dialog.session import SessionManager
+from app.media.server import LegRegistry
+from app.media.tts import CachedTts
+
+log = structlog.get_logger(__name__)
+
+FlowRunner = Callable[[Call, Settings], Awaitable[None]]
+
+
+class StasisApp:
+    def __init__(
+        self,
+        settings: Settings,
+        ari: AriClient,
+        sessions: SessionManager,
+        registry: LegRegistry,
+        tts: CachedTts,
+        flow: FlowRunner,
+    ) -> None:
+        self.settings = settings
+        self.ari = ari
+        self.sessions = sessions
+        self.registry = registry
+        self.tts = tts
+        self.flow = flow
+        self.calls: dict[str, Call] = {}
+        m = settings.media
+        self.media: dict[Role, MediaTarget] = {
+            "visitor": MediaTarget(m.advertise_host, m.visitor_port, m.format, m.sample_rate),
+            "resident": MediaTarget(m.advertise_host, m.resident_port, m.format, m.sample_rate),
+        }
+        self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self.greeting_latencies: list[float] = []
+
+    def set_media_ports(self, visitor: int, resident: int) -> None:
+        m = self.settings.media
+        self.media = {
+            "visitor": MediaTarget(m.advertise_host, visitor, m.format, m.sample_rate),
+            "resident": MediaTarget(m.advertise_host, resident, m.format, m.sample_rate),
+        }
+
+    # -- events ----------------------------------------------------------------
+    async def on_event(self, event: dict[str, Any]) -> None:
+        for listener in self.event_listeners:
+            listener(event)
+        etype = event.get("type")
+        channel = event.get("channel") or {}
+        channel_id = str(channel.get("id", ""))
+        if etype == "StasisStart":
+            self._on_stasis_start(event, channel_id)
+        elif etype in ("StasisEnd", "ChannelDestroyed"):
+            self._on_channel_gone(channel_id, etype)
+        elif etype == "ChannelDtmfReceived":
+            call = self._call_of(channel_id)
+            if call is not None:
+                call.session.data.setdefault("dtmf", []).append(str(event.get("digit", "")))
+
+    async def on_connected(self, reconnect: bool) -> None:
+        if not reconnect:
+            return
+        # Events were lost while the socket was down: trust the REST state.
+        try:
+            live = {c.id for c in await self.ari.list_channels()}
+        except AriError as exc:
+            log.warning("ari_resync_failed", error=str(exc))
+            return
+        for call in list(self.calls.values()):
+            if call.session.visitor_channel_id not in live:
+                self._spawn(call.teardown("visitor channel vanished while ARI was down"), call)
+        log.info("ari_resynced", live_channels=len(live), sessions=len(self.sessions))
+
+    def _call_of(self, channel_id: str) -> Call | None:
+        s = self.sessions.by_channel(channel_id)
+        return None if s is None else self.calls.get(s.id)
+
+    def _on_stasis_start(self, event: dict[str, Any], channel_id: str) -> None:
+        if channel_id.startswith(CHANNEL_PREFIX):
+            return  # our own externalMedia / originated channel
+        args = [str(a) for a in event.get("args", [])]
+        role = args[0] if args else ""
+        if role == "visitor":
+            condo = args[1] if len(args) > 1 else None
+            caller = (event.get("channel") or {}).get("caller") or {}
+            self._start_visitor(channel_id, condo, time.monotonic(), str(caller.get("number", "")))
+        else:
+            log.warning("stasis_start_unrouted", channel=channel_id, args=args)
+
+    def _on_channel_gone(self, channel_id: str, why: str) -> None:
+        call = self._call_of(channel_id)
+        if call is None or call.ended.is_set():
+            return
+        if channel_id == call.session.visitor_channel_id or channel_id.startswith(f"{CHANNEL_PREFIX}em-"):
+            self._spawn(call.teardown(f"{why} on {channel_id}"), call)
+
+    def _spawn(self, coro: Awaitable[None], call: Call) -> None:
+        async def runner() -> None:
+            structlog.contextvars.bind_contextvars(session=call.session.id, condominium=call.session.condominium)
+            await coro
+        asyncio.get_running_loop().create_task(runner())
+
+    # -- a visitor's call ------------------------------------------------------
+    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float, caller: str) -> None:
+        condo_key, _ = self.settings.condominium(condo_arg)
+        session = self.sessions.create_session(condo_key, channel_id)
+        session.data["caller_number"] = caller
+        call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media)
+        self.calls[session.id] = call
+
+        async def run() -> None:
+            structlog.contextvars.bind_contextvars(session=session.id, role="visitor", condominium=condo_key)
+            log.info("call_started", channel=channel_id)
+            try:
+                await call.connect_party("visitor", channel_id, answer=True)
+                self.greeting_latencies.append(time.monotonic() - t0)
+                timeout = self.settings.condominiums[condo_key].session_timeout_s
+                async with asyncio.timeout(timeout):
+                    await self.flow(call, self.settings)
+                await call.end("conversation finished")
+            except TimeoutError:
+                await call.end("session timeout")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad call never harms another
+                log.exception("call_failed", error=str(exc))
+                await call.end(f"error: {type(exc).__name__}")
+            finally:
+                self.calls.pop(session.id, None)
+
+        call.task = asyncio.get_running_loop().create_task(run(), name=f"call-{session.id[:8]}")
+
+    async def shutdown(self) -> None:
+        await asyncio.gather(*(c.end("app shutting down") for c in list(self.calls.values())),
+                             return_exceptions=True)

@@ -1,0 +1,83 @@
+"""Call core on the real Asterisk: answer, bridge, AudioSocket, greeting, ARI hangup."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+
+from app.ari import AriClient
+from app.call import Call
+from app.config import Settings
+from app.service import Service
+from tests.conftest import wait_clean
+from tests.phone import Phones, dominant_frequency, frame_rms, speech_onset
+
+
+async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+    phone = await phones.dial("100", wait=4)
+    await phone.wait_hung_up(timeout=15)
+    x, rate = await phone.heard()
+    onset = speech_onset(x, rate)
+    assert onset is not None, "the phone heard only silence"
+    assert onset <= 1.5, f"greeting began {onset:.2f} s after answer"
+    # The greeting is speech, not a click: at least 1 s of energetic frames.
+    assert (frame_rms(x, rate) > 300).sum() * 0.02 >= 1.0
+    chans, bridges, n = await wait_clean(ari, app)
+    assert (chans, bridges, n) == ([], [], 0)
+
+
+async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+    async def greet_then_hang_up(call: Call, settings: Settings) -> None:
+        await call.say("visitor", settings.condominiums[call.session.condominium].phrases.greeting)
+        await call.end("test: app hangs up")
+
+    app.app.flow = greet_then_hang_up
+    phone = await phones.dial("100", wait=30)
+    took = await phone.wait_hung_up(timeout=15)
+    assert took < 10, "the phone stayed up: the app did not hang up"
+    x, rate = await phone.heard()
+    assert speech_onset(x, rate) is not None
+    chans, bridges, n = await wait_clean(ari, app)
+    assert (chans, bridges, n) == ([], [], 0)
+
+
+def _tone(freq: float, seconds: float, rate: int) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    return (np.sin(2 * np.pi * freq * t) * 8000).astype("<i2").tobytes()
+
+
+async def _simultaneous_calls(app: Service, phones: Phones, ari: AriClient, n: int) -> None:
+    # Each call plays a tone whose pitch is chosen from the caller's number, so a
+    # crossed leg would make a phone hear another call's pitch.
+    def freq_of(caller: str) -> float:
+        return 400.0 + 100.0 * (int(caller) % 100)
+
+    async def tone_flow(call: Call, settings: Settings) -> None:
+        leg = call.legs["visitor"]
+        f = freq_of(call.session.data["caller_number"])
+        await leg.play(_tone(f, 2.0, leg.sample_rate)).done
+        await call.end("test: tone played")
+
+    app.app.flow = tone_flow
+    callers = [str(8000 + i) for i in range(n)]
+    calls = await asyncio.gather(*(phones.dial("100", caller=c, wait=20) for c in callers))
+    await asyncio.gather(*(c.wait_hung_up(timeout=30) for c in calls))
+    for caller, call in zip(callers, calls):
+        x, rate = await call.heard()
+        rms = frame_rms(x, rate)
+        loud = np.flatnonzero(rms > 300)
+        assert loud.size >= 50, f"caller {caller} heard {loud.size * 20} ms of audio"
+        seg = x[loud[0] * rate // 50 : (loud[-1] + 1) * rate // 50]
+        heard = dominant_frequency(seg, rate)
+        assert abs(heard - freq_of(caller)) < 15, f"caller {caller} heard {heard:.0f} Hz, expected {freq_of(caller):.0f}"
+    chans, bridges, sessions = await wait_clean(ari, app)
+    assert (chans, bridges, sessions) == ([], [], 0)
+
+
+async def test_two_simultaneous_calls_each_hear_their_own_audio(app: Service, phones: Phones, ari: AriClient) -> None:
+    await _simultaneous_calls(app, phones, ari, 2)
+
+
+async def test_ten_simultaneous_calls_each_hear_their_own_audio(app: Service, phones: Phones, ari: AriClient) -> None:
+    await _simultaneous_calls(app, phones, ari, 10)
