@@ -1,0 +1,97 @@
+"""AudioSocket servers: routing by our UUID, refusing strangers, pacing silence from the start."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from app.ari import AriClient
+from app.media.audiosocket import Decoder, Kind, encode, encode_audio, encode_uuid
+from app.media.pacer import Pacer
+from app.media.server import AudioSocketServer, LegRegistry
+from app.service import Service
+from tests.conftest import wait_clean
+from tests.phone import Phones, speech_onset
+
+
+async def _server() -> tuple[AudioSocketServer, LegRegistry]:
+    reg = LegRegistry()
+    srv = AudioSocketServer("visitor", "127.0.0.1", 0, reg, Pacer())
+    await srv.start()
+    return srv, reg
+
+
+async def _closed_by_server(reader: asyncio.StreamReader) -> bool:
+    try:
+        return await asyncio.wait_for(reader.read(4096), 2) == b""
+    except ConnectionResetError:
+        return True
+
+
+async def test_expected_uuid_gets_its_leg_and_silence_every_20_ms() -> None:
+    srv, reg = await _server()
+    leg_id = uuid.uuid4()
+    waiter = reg.expect(leg_id, "visitor", 8000)
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.write(encode_uuid(leg_id) + encode_audio(b"\x01\x00" * 160, 8000))
+    leg = await asyncio.wait_for(waiter, 2)
+    assert leg.id == leg_id
+    msg = await asyncio.wait_for(leg.inbound.get(), 2)
+    assert msg.kind is Kind.SLIN and len(msg.payload) == 320
+    await asyncio.sleep(0.5)
+    msgs = Decoder().feed(await reader.read(65536))
+    assert 20 <= len(msgs) <= 27 and all(m.kind is Kind.SLIN and m.payload == b"\x00" * 320 for m in msgs)
+    leg.close("test over")
+    writer.close()
+    await srv.stop()
+
+
+async def test_unknown_uuid_is_closed_at_once() -> None:
+    srv, reg = await _server()
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.write(encode_uuid(uuid.uuid4()))
+    assert await _closed_by_server(reader)
+    assert reg.refused == 1
+    await srv.stop()
+
+
+async def test_first_message_not_a_uuid_is_refused() -> None:
+    srv, _ = await _server()
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.write(encode_audio(b"\x00" * 320, 8000))
+    assert await _closed_by_server(reader)
+    assert srv.protocol_errors == 1
+    await srv.stop()
+
+
+async def test_oversized_frame_flood_closes_only_that_leg() -> None:
+    srv, reg = await _server()
+    a, b = uuid.uuid4(), uuid.uuid4()
+    wa, wb = reg.expect(a, "visitor", 8000), reg.expect(b, "visitor", 8000)
+    ra, xa = await asyncio.open_connection("127.0.0.1", srv.port)
+    rb, xb = await asyncio.open_connection("127.0.0.1", srv.port)
+    xa.write(encode_uuid(a))
+    xb.write(encode_uuid(b))
+    leg_a, leg_b = await wa, await wb
+    xa.write(bytes([0x10, 0xFF, 0xFF]) + b"\x00" * 4096)
+    await asyncio.wait_for(leg_a.wait_closed(), 2)
+    assert "protocol error" in leg_a.close_reason
+    assert not leg_b.closed.is_set()
+    xb.write(encode(Kind.DTMF, b"7"))
+    assert (await asyncio.wait_for(leg_b.inbound.get(), 2)).digit() == "7"
+    leg_b.close("test over")
+    await srv.stop()
+
+
+async def test_foreign_uuid_during_a_real_call_leaves_the_call_alone(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
+    phone = await phones.dial("100", wait=4)
+    await asyncio.sleep(0.5)
+    reader, writer = await asyncio.open_connection("127.0.0.1", app.servers["visitor"].port)
+    writer.write(encode_uuid(uuid.uuid4()) + encode_audio(b"\x00" * 320, 8000))
+    assert await _closed_by_server(reader)
+    await phone.wait_hung_up(timeout=15)
+    x, rate = await phone.heard()
+    assert speech_onset(x, rate) is not None
+    assert (await wait_clean(ari, app)) == ([], [], 0)
