@@ -16,17 +16,29 @@ from dataclasses import dataclass
 
 import structlog
 
+import httpx
+
 from app.ari import AriClient, AriError
-from app.dialog.ports import Role
+from app.config import CondominiumSettings
+from app.dialog.ports import Input, RingOutcome, Role
 from app.dialog.session import Session, SessionManager
 from app.media.leg import MediaLeg
+from app.media.listener import Listener
 from app.media.server import LegRegistry
+from app.media.stt import SpeechToText, SttError
 from app.media.tts import CachedTts
+from app.media.tts.resample import resample
+from app.media.vad import EndpointerConfig
 
 log = structlog.get_logger(__name__)
 
 LEG_CONNECT_TIMEOUT = 5.0
 CHANNEL_PREFIX = "portaria-"
+
+
+# ChannelDestroyed causes (Q.850) of a resident leg that never answered.
+BUSY_CAUSES = {17}
+NO_ANSWER_CAUSES = {18, 19, 16, 0}
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,18 @@ class Call:
         registry: LegRegistry,
         tts: CachedTts,
         media: dict[Role, MediaTarget],
+        condo: CondominiumSettings,
+        stt: SpeechToText | None = None,
+        app_name: str = "portaria",
     ) -> None:
         self.session = session
+        self.condo = condo
+        self._stt = stt
+        self._app_name = app_name
+        self._stt_failures = 0
+        self.listeners: dict[Role, Listener] = {}
+        self._ring: tuple[str, asyncio.Future[RingOutcome]] | None = None
+        self._bridge_of: dict[Role, str] = {}
         self._ari = ari
         self._sessions = sessions
         self._registry = registry
@@ -72,6 +94,7 @@ class Call:
         async def make_bridge() -> str:
             bridge = await self._ari.create_bridge("mixing", name=f"portaria-{self.session.id[:8]}-{role}")
             self.session.bridge_ids.append(bridge.id)
+            self._bridge_of[role] = bridge.id
             return bridge.id
 
         # Independent round trips in parallel: they dominate time-to-greeting.
@@ -94,6 +117,17 @@ class Call:
         leg = await asyncio.wait_for(waiter, LEG_CONNECT_TIMEOUT)
         self.legs[role] = leg
         leg.closed_task = asyncio.get_running_loop().create_task(self._watch_leg(role, leg))
+        e = self.condo.endpointing
+        cfg = EndpointerConfig(
+            sample_rate=leg.sample_rate, aggressiveness=e.aggressiveness,
+            energy_threshold_dbfs=e.energy_threshold_dbfs, silence_seconds=e.silence_seconds,
+            min_utterance_seconds=e.min_utterance_seconds, max_utterance_seconds=e.max_utterance_seconds,
+            pre_roll_seconds=e.pre_roll_seconds, guard_seconds=e.guard_seconds,
+        )
+        barge = e.barge_in_visitor if role == "visitor" else e.barge_in_resident
+        listener = Listener(leg, cfg, barge_in=barge)
+        listener.start()
+        self.listeners[role] = listener
         return leg
 
     async def _watch_leg(self, role: Role, leg: MediaLeg) -> None:
@@ -110,6 +144,122 @@ class Call:
         pcm = await self._tts.synthesize(text, leg.sample_rate)
         pb = leg.play(pcm, label=text[:40])
         return await pb.done
+
+    async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
+        leg = self.legs.get(role)
+        if leg is None or leg.closed.is_set():
+            return False
+        return await leg.play(resample(pcm, sample_rate, leg.sample_rate), label="audio").done
+
+    @property
+    def can_transcribe(self) -> bool:
+        return self._stt is not None
+
+    def stt_failures(self) -> int:
+        return self._stt_failures
+
+    async def listen(self, role: Role, timeout: float, transcribe: bool = True) -> Input:
+        listener = self.listeners.get(role)
+        if listener is None:
+            return Input("closed")
+        heard = await listener.next(timeout)
+        if heard.kind != "speech" or heard.utterance is None:
+            return Input(heard.kind, digit=heard.digit)
+        u = heard.utterance
+        text: str | None = None
+        if transcribe and self._stt is not None:
+            try:
+                text = (await self._stt.transcribe(u.pcm, u.sample_rate)).text
+                self._stt_failures = 0
+            except SttError as exc:
+                self._stt_failures += 1
+                log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
+        return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
+
+    async def call_resident(self, number: str) -> RingOutcome:
+        rc = self.condo.resident_call
+        ch_id = f"{CHANNEL_PREFIX}res-{uuid.uuid4()}"
+        fut: asyncio.Future[RingOutcome] = asyncio.get_running_loop().create_future()
+        self._ring = (ch_id, fut)
+        self._sessions.bind_channel(self.session, ch_id)
+        endpoint = rc.endpoint_template.format(number=number)
+        self.session.data.setdefault("dialed", []).append(endpoint)
+        try:
+            await self._ari.originate(
+                endpoint, app=self._app_name, app_args=f"resident,{self.session.id}",
+                caller_id=rc.caller_id, timeout=rc.ring_timeout_s, channel_id=ch_id,
+            )
+        except AriError as exc:
+            log.warning("resident_originate_failed", endpoint=endpoint, error=str(exc))
+            self._ring = None
+            return "failed"
+        log.info("resident_ringing", endpoint=endpoint, channel=ch_id)
+        try:
+            outcome = await asyncio.wait_for(fut, rc.ring_timeout_s + 5)
+        except TimeoutError:
+            await self._ari.hangup(ch_id)
+            outcome = "no_answer"
+        finally:
+            self._ring = None
+        if outcome != "answered":
+            return outcome
+        self.session.resident_channel_id = ch_id
+        try:
+            await self.connect_party("resident", ch_id, answer=False)
+        except (AriError, TimeoutError) as exc:
+            log.warning("resident_media_failed", error=str(exc))
+            await self._ari.hangup(ch_id)
+            return "failed"
+        return "answered"
+
+    def on_resident_answered(self, channel_id: str) -> None:
+        if self._ring is not None and self._ring[0] == channel_id and not self._ring[1].done():
+            self._ring[1].set_result("answered")
+
+    def on_channel_gone(self, channel_id: str, cause: int) -> None:
+        """A channel of this call went away: a ringing resident, or the resident's answered leg."""
+        if self._ring is not None and self._ring[0] == channel_id and not self._ring[1].done():
+            outcome: RingOutcome = ("busy" if cause in BUSY_CAUSES
+                                    else "no_answer" if cause in NO_ANSWER_CAUSES else "failed")
+            log.info("resident_not_answered", cause=cause, outcome=outcome)
+            self._ring[1].set_result(outcome)
+        elif channel_id == self.session.resident_channel_id:
+            asyncio.get_running_loop().create_task(self._release_resident_media())
+
+    async def _release_resident_media(self) -> None:
+        leg = self.legs.pop("resident", None)
+        self.listeners.pop("resident", None)  # its task ends with the leg and reports "closed"
+        bridge = self._bridge_of.pop("resident", None)
+        if leg is not None:
+            leg.close("resident hung up")
+            await self._ari.hangup(f"{CHANNEL_PREFIX}em-{leg.id}")
+        if bridge is not None:
+            await self._ari.destroy_bridge(bridge)
+
+    async def hangup_resident(self) -> None:
+        ch = self.session.resident_channel_id
+        if ch is not None:
+            await self._ari.hangup(ch)
+            await self._release_resident_media()
+
+    async def open_gate(self) -> bool:
+        g = self.condo.gate
+        try:
+            if g.type == "dtmf":
+                await self._ari.send_dtmf(self.session.visitor_channel_id, g.dtmf)
+            elif g.type == "http" and g.url:
+                async with httpx.AsyncClient(timeout=g.timeout_s) as client:
+                    r = await client.post(g.url, json={"call_id": self.session.id,
+                                                       "condominium": self.session.condominium,
+                                                       "apartment": self.session.data.get("apartment")})
+                    r.raise_for_status()
+            else:
+                return False
+        except (AriError, httpx.HTTPError) as exc:
+            log.error("gate_action_failed", type=g.type, error=str(exc))
+            return False
+        log.info("gate_opened", type=g.type)
+        return True
 
     async def end(self, reason: str) -> None:
         """The app ends the call: ARI DELETE on the parties, then release everything."""
@@ -131,6 +281,8 @@ class Call:
                 self._registry.forget(leg_id)
             for leg in self.legs.values():
                 leg.close(f"call ended: {reason}")
+            for listener in self.listeners.values():
+                await listener.stop()
             channels = list(s.channel_ids) if hang_up_parties else [
                 c for c in s.channel_ids if c.startswith(CHANNEL_PREFIX)
             ]

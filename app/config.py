@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.media.stt.settings import SttSettings
+
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
 
 
@@ -75,23 +77,110 @@ class Phrases(_Model):
     """Everything callers hear. Placeholders in braces are filled by the dialog."""
 
     greeting: str = "Condomínio Apoena, em que posso ajudar?"
+    ask_apartment: str = "Para qual apartamento, por favor?"
+    ask_name: str = "Qual é o seu nome, por favor?"
+    ask_everything: str = "Por favor, diga o seu nome e o número do apartamento."
+    ask_choice: str = "Encontrei {options}. Com quem você quer falar?"
+    confirm_match: str = "{resident}, do apartamento {apartment}, certo?"
+    apartment_not_found: str = "Não encontrei o apartamento {apartment}. Qual é o número do apartamento?"
+    resident_not_found: str = "Não encontrei {name} aqui. Qual é o número do apartamento?"
+    didnt_understand: str = "Desculpe, não entendi. Pode repetir?"
+    calling_resident: str = "Um momento, vou chamar o morador."
+    resident_prompt: str = (
+        "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
+        "Você autoriza a entrada? Responda SIM ou NÃO."
+    )
+    resident_reprompt: str = "Desculpe, não entendi. Responda sim ou não, ou tecle 1 para sim e 2 para não."
+    resident_thanks_yes: str = "Entrada autorizada. Obrigado!"
+    resident_thanks_no: str = "Entendido, a entrada não será liberada. Obrigado!"
+    visitor_authorized: str = "O morador autorizou a entrada. Pode entrar!"
+    visitor_denied: str = "Desculpe, o morador não autorizou a entrada."
+    visitor_no_answer: str = "O morador não atendeu. Por favor, tente novamente mais tarde."
+    visitor_no_decision: str = "Não consegui a autorização do morador. Por favor, tente mais tarde."
     goodbye: str = "Obrigado, até logo."
+    keypad_apartment: str = "Digite o número do apartamento e depois a tecla sustenido."
+    keypad_name: str = "Agora diga o seu nome, por favor."
+    resident_keypad_prompt: str = (
+        "Olá morador do apartamento {apartment}! Há um visitante na portaria. Ele disse:"
+    )
+    resident_keypad_question: str = "Tecle 1 para autorizar a entrada ou 2 para negar."
+    purpose_entrega: str = "com uma entrega"
+    purpose_visita: str = "para uma visita"
+    purpose_servico: str = "para um serviço"
+    purpose_unknown: str = "e pede para entrar"
+    unknown_visitor: str = "Um visitante"
+
+
+class EndpointingSettings(_Model):
+    """VAD and end-of-speech (see README "Listening" for the defaults' reasons)."""
+
+    aggressiveness: int = Field(2, ge=0, le=3)
+    energy_threshold_dbfs: float = Field(-45.0, le=0)
+    silence_seconds: float = Field(0.4, gt=0.1, le=5)
+    min_utterance_seconds: float = Field(0.25, ge=0, le=5)
+    max_utterance_seconds: float = Field(10.0, gt=1, le=60)
+    pre_roll_seconds: float = Field(0.3, ge=0, le=2)
+    guard_seconds: float = Field(0.3, ge=0, le=3)
+    barge_in_visitor: bool = True
+    barge_in_resident: bool = True
+
+
+class ResidentCallSettings(_Model):
+    # {number} is the directory's voip_number; e.g. PJSIP/{number} or Local/{number}@residents.
+    endpoint_template: str = "PJSIP/{number}"
+    caller_id: str = "Portaria <100>"
+    ring_timeout_s: int = Field(30, ge=5, le=120)
+    silence_timeout_s: float = Field(45.0, gt=0)
+
+
+class GateAction(_Model):
+    # dtmf: sent on the visitor's channel (SIP door phones open on a DTMF code);
+    # http: POST to url; none: only tell the visitor.
+    type: Literal["dtmf", "http", "none"] = "dtmf"
+    dtmf: str = Field("#9", pattern=r"^[0-9A-D*#]{1,16}$")
+    url: str | None = None
+    timeout_s: float = Field(3.0, gt=0, le=30)
+
+
+class NluSettings(_Model):
+    # rules: embedded extractor. llm: rules first, an OpenAI-compatible model when unsure.
+    backend: Literal["rules", "llm"] = "rules"
+    base_url: str = "https://api.openai.com/v1"
+    model: str = "gpt-4o-mini"
+    timeout_s: float = Field(2.5, gt=0, le=30)
+    confidence_threshold: float = Field(0.6, ge=0, le=1)
 
 
 class CondominiumSettings(_Model):
     name: str = "Condomínio Apoena"
     directory: str = "data/apartamentos.json"
-    phrases: Phrases = Phrases()
+    phrases: Phrases = Field(default_factory=Phrases)
+    endpointing: EndpointingSettings = Field(default_factory=EndpointingSettings)
+    resident_call: ResidentCallSettings = Field(default_factory=ResidentCallSettings)
+    gate: GateAction = Field(default_factory=GateAction)
+    fuzzy_threshold: float = Field(75.0, ge=0, le=100)
+    # Seconds of visitor silence before asking again; after max_visitor_turns, give up politely.
+    visitor_silence_timeout_s: float = Field(8.0, gt=0)
+    max_visitor_turns: int = Field(6, ge=1, le=20)
+    # STT failures in a row before switching the visitor to the keypad.
+    stt_failures_to_keypad: int = Field(2, ge=1)
     # Seconds after which any session of this condominium is ended, whatever its state.
     session_timeout_s: float = Field(300.0, gt=0)
 
 
+class AuditSettings(_Model):
+    path: str = "data/audit.sqlite3"
+
+
 class Settings(_Model):
-    ari: AriSettings = AriSettings()
-    media: MediaSettings = MediaSettings()
-    api: ApiSettings = ApiSettings()
-    tts: TtsSettings = TtsSettings()
-    log: LogSettings = LogSettings()
+    ari: AriSettings = Field(default_factory=AriSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    tts: TtsSettings = Field(default_factory=TtsSettings)
+    stt: SttSettings = Field(default_factory=SttSettings)
+    nlu: NluSettings = Field(default_factory=NluSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
     default_condominium: str = "apoena"
     condominiums: dict[str, CondominiumSettings] = Field(
         default_factory=lambda: {"apoena": CondominiumSettings()}

@@ -11,19 +11,19 @@ import structlog
 from app.ari import AriClient, EventStream
 from app.call import Call
 from app.config import Secrets, Settings
-from app.dialog.flow import run_visitor
+from app.dialog.audit import AuditStore
+from app.dialog.context import Conversation
+from app.dialog.nlu import Extractor, build_extractor
 from app.dialog.session import SessionManager
+from app.dialog.visitor_flow import run_visitor
+from app.directory.directory import Directory
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
+from app.media.stt import SpeechToText, build_stt
 from app.media.tts import CachedTts, EspeakTts
 from app.stasis import StasisApp
 
 log = structlog.get_logger(__name__)
-
-
-async def _flow(call: Call, settings: Settings) -> None:
-    condo = settings.condominiums[call.session.condominium]
-    await run_visitor(call, condo.phrases)
 
 
 def build_tts(settings: Settings) -> CachedTts:
@@ -40,16 +40,36 @@ class Service:
     pacer: Pacer = field(default_factory=Pacer)
     registry: LegRegistry = field(default_factory=LegRegistry)
 
+    config_dir: Path = Path(".")
+
     def __post_init__(self) -> None:
         s = self.settings
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
         self.tts = build_tts(s)
+        self.stt: SpeechToText | None = build_stt(s.stt)
+        self.audit = AuditStore(self._path(s.audit.path))
+        self.directories: dict[str, Directory] = {}
+        self.extractors: dict[str, Extractor] = {}
+        for key, condo in s.condominiums.items():
+            directory = Directory.load(self._path(condo.directory))
+            self.directories[key] = directory
+            self.extractors[key] = build_extractor(s.nlu, directory)
         self.servers = {
             "visitor": AudioSocketServer("visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer),
             "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
         }
-        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, _flow)
+        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt)
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
+
+    def _path(self, p: str) -> Path:
+        path = Path(p).expanduser()
+        return path if path.is_absolute() else self.config_dir / path
+
+    async def _flow(self, call: Call, settings: Settings) -> None:
+        key = call.session.condominium
+        conv = Conversation(call=call, condo=settings.condominiums[key], directory=self.directories[key],
+                            extractor=self.extractors[key], audit=self.audit)
+        await run_visitor(conv)
 
     async def prewarm(self) -> None:
         """Synthesize every configured phrase now so the first call hits the cache."""
@@ -74,3 +94,4 @@ class Service:
         for srv in self.servers.values():
             await srv.stop()
         await self.ari.aclose()
+        self.audit.close()

@@ -21,6 +21,7 @@ from app.config import Settings
 from app.dialog.ports import Role
 from app.dialog.session import SessionManager
 from app.media.server import LegRegistry
+from app.media.stt import SpeechToText
 from app.media.tts import CachedTts
 
 log = structlog.get_logger(__name__)
@@ -37,7 +38,9 @@ class StasisApp:
         registry: LegRegistry,
         tts: CachedTts,
         flow: FlowRunner,
+        stt: SpeechToText | None = None,
     ) -> None:
+        self.stt = stt
         self.settings = settings
         self.ari = ari
         self.sessions = sessions
@@ -70,7 +73,7 @@ class StasisApp:
         if etype == "StasisStart":
             self._on_stasis_start(event, channel_id)
         elif etype in ("StasisEnd", "ChannelDestroyed"):
-            self._on_channel_gone(channel_id, etype)
+            self._on_channel_gone(channel_id, etype, int(event.get("cause", 0) or 0))
         elif etype == "ChannelDtmfReceived":
             call = self._call_of(channel_id)
             if call is not None:
@@ -95,10 +98,18 @@ class StasisApp:
         return None if s is None else self.calls.get(s.id)
 
     def _on_stasis_start(self, event: dict[str, Any], channel_id: str) -> None:
-        if channel_id.startswith(CHANNEL_PREFIX):
-            return  # our own externalMedia / originated channel
         args = [str(a) for a in event.get("args", [])]
         role = args[0] if args else ""
+        if role == "resident" and len(args) > 1:
+            call = self.calls.get(args[1])
+            if call is not None:
+                call.on_resident_answered(channel_id)
+            else:
+                # The visitor's call is gone: nobody is waiting for this resident.
+                asyncio.get_running_loop().create_task(self.ari.hangup(channel_id))
+            return
+        if channel_id.startswith(CHANNEL_PREFIX):
+            return  # our own externalMedia channel
         if role == "visitor":
             condo = args[1] if len(args) > 1 else None
             caller = (event.get("channel") or {}).get("caller") or {}
@@ -106,12 +117,17 @@ class StasisApp:
         else:
             log.warning("stasis_start_unrouted", channel=channel_id, args=args)
 
-    def _on_channel_gone(self, channel_id: str, why: str) -> None:
+    def _on_channel_gone(self, channel_id: str, why: str, cause: int) -> None:
         call = self._call_of(channel_id)
         if call is None or call.ended.is_set():
             return
-        if channel_id == call.session.visitor_channel_id or channel_id.startswith(f"{CHANNEL_PREFIX}em-"):
+        visitor_leg = call.legs.get("visitor")
+        if channel_id == call.session.visitor_channel_id or (
+            visitor_leg is not None and channel_id == f"{CHANNEL_PREFIX}em-{visitor_leg.id}"
+        ):
             self._spawn(call.teardown(f"{why} on {channel_id}"), call)
+        elif why == "ChannelDestroyed" or channel_id == call.session.resident_channel_id:
+            call.on_channel_gone(channel_id, cause)
 
     def _spawn(self, coro: Awaitable[None], call: Call) -> None:
         async def runner() -> None:
@@ -121,10 +137,11 @@ class StasisApp:
 
     # -- a visitor's call ------------------------------------------------------
     def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float, caller: str) -> None:
-        condo_key, _ = self.settings.condominium(condo_arg)
+        condo_key, condo = self.settings.condominium(condo_arg)
         session = self.sessions.create_session(condo_key, channel_id)
         session.data["caller_number"] = caller
-        call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media)
+        call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
+                    stt=self.stt, app_name=self.settings.ari.app)
         self.calls[session.id] = call
 
         async def run() -> None:

@@ -7,7 +7,9 @@ must mean the real-Asterisk tests ran.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,6 +67,7 @@ def make_settings(**overrides: Any) -> Settings:
         "media": {"visitor_port": 0, "resident_port": 0},
         "log": {"level": "info", "file": None},
         "ari": {"app": TEST_APP},
+        "audit": {"path": str(Path(tempfile.gettempdir()) / "portaria-test-audit.sqlite3")},
     }
     for k, v in overrides.items():
         base[k] = {**base.get(k, {}), **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
@@ -89,3 +92,45 @@ async def app(aenv: AsteriskEnv, clean_asterisk: None) -> AsyncIterator[Service]
 @pytest.fixture
 def phones(aenv: AsteriskEnv, ari: AriClient) -> Phones:
     return Phones(aenv, ari)
+
+
+@pytest.fixture
+async def stt_server() -> AsyncIterator[Any]:
+    from tests.fakes.openai_server import ScriptedTranscriptionServer
+
+    async with ScriptedTranscriptionServer([]) as srv:
+        yield srv
+
+
+def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, **condo: Any) -> Settings:
+    from tests.gate import DIRECTORY
+
+    condo_cfg: dict[str, Any] = {
+        "directory": DIRECTORY,
+        "resident_call": {"endpoint_template": "Local/{number}@resident-test", "ring_timeout_s": 6,
+                          "silence_timeout_s": 25},
+        "visitor_silence_timeout_s": 10,
+    }
+    condo_cfg.update(condo)
+    stt = ({"backend": "openai", "base_url": stt_url, "require_api_key": False, "timeout_s": 3}
+           if stt_url else {"backend": "none"})
+    return make_settings(ari={"url": aenv.ari_url, "app": TEST_APP}, stt=stt, audit={"path": audit_path},
+                         condominiums={"apoena": condo_cfg})
+
+
+@pytest.fixture
+async def gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, stt_server: Any, tmp_path: Any,
+               phones: Phones) -> AsyncIterator[Any]:
+    from tests.gate import EventTap, Gate
+
+    svc = Service(scenario_settings(aenv, stt_server.base_url, str(tmp_path / "audit.sqlite3")),
+                  Secrets(ari_password=aenv.password, api_token=None))
+    await svc.start()
+    tap = EventTap(aenv)
+    await tap.start()
+    g = Gate(svc, ari, phones, tap)
+    g.stt = stt_server  # type: ignore[attr-defined]
+    yield g
+    await g.reset_residents()
+    await tap.stop()
+    await svc.stop()

@@ -70,6 +70,7 @@ class MediaLeg:
         self.frames_received = 0
         self.inbound_dropped = 0
         self.connected_at = time.monotonic()
+        self.first_audio_at: float | None = None  # loop time of the first inbound audio frame
         self._reader_task: asyncio.Task[None] | None = None
         self.closed_task: asyncio.Task[None] | None = None  # watcher held by the call
 
@@ -182,6 +183,8 @@ class MediaLeg:
                     f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) on a {self.sample_rate} Hz leg"
                 )
             self.frames_received += 1
+            if self.first_audio_at is None:
+                self.first_audio_at = asyncio.get_running_loop().time()
         else:
             msg.digit()  # validates
         if self.inbound.full():

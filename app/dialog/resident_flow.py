@@ -1,0 +1,96 @@
+"""The resident's side: ring their numbers in order, tell them who is at the
+gate, and get an explicit yes or no (voice or keypad 1/2, 3 repeats)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import structlog
+
+from app.dialog.context import Conversation
+from app.dialog.nlu import Reply, classify_reply
+from app.dialog.session import ConversationState
+
+log = structlog.get_logger(__name__)
+
+DTMF_REPLIES = {"1": Reply.YES, "2": Reply.NO, "3": Reply.WHO}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # authorized | denied | no_answer | no_decision | visitor_left
+    decided_by: str  # resident | resident_dtmf | system
+    resident_channel: str | None = None
+
+
+async def reach_resident(conv: Conversation) -> Outcome:
+    call, p, s = conv.call, conv.phrases, conv.call.session
+    assert conv.apartment is not None
+    s.state = ConversationState.CHAMANDO_MORADOR
+    # "Hold on" plays while the first number rings: no dead air, no added wait.
+    hold = asyncio.get_running_loop().create_task(call.say("visitor", p.calling_resident))
+    answered = False
+    for number in conv.apartment.numbers_for(conv.resident):
+        conv.dialed.append(number)
+        ring = await call.call_resident(number)
+        log.info("resident_ring_outcome", number=number, outcome=ring)
+        if ring == "visitor_gone":
+            return Outcome("visitor_left", "system")
+        if ring == "answered":
+            answered = True
+            break
+    await hold
+    if not answered:
+        return Outcome("no_answer", "system")
+    s.state = ConversationState.ESPERANDO_MORADOR
+    outcome = await _ask(conv)
+    await call.hangup_resident()
+    return outcome
+
+
+async def _ask(conv: Conversation) -> Outcome:
+    call, p, s = conv.call, conv.phrases, conv.call.session
+    channel = s.resident_channel_id
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + conv.condo.resident_call.silence_timeout_s
+    await _present(conv)
+    while (remaining := deadline - loop.time()) > 0:
+        heard = await call.listen("resident", remaining)
+        if heard.kind in ("closed", "timeout"):
+            log.info("resident_no_decision", reason=heard.kind)
+            return Outcome("no_decision", "system", channel)
+        if heard.kind == "dtmf":
+            reply, by = DTMF_REPLIES.get(heard.digit or "", Reply.UNKNOWN), "resident_dtmf"
+        elif heard.text is None:
+            reply, by = Reply.UNKNOWN, "resident"
+        else:
+            reply, by = classify_reply(heard.text), "resident"
+        log.info("resident_reply", reply=reply.value, text=heard.text, digit=heard.digit)
+        if reply is Reply.YES:
+            await call.say("resident", p.resident_thanks_yes)
+            return Outcome("authorized", by, channel)
+        if reply is Reply.NO:
+            await call.say("resident", p.resident_thanks_no)
+            return Outcome("denied", by, channel)
+        if reply is Reply.WHO:
+            await _present(conv)
+        else:
+            await call.say("resident", p.resident_reprompt)
+    return Outcome("no_decision", "system", channel)
+
+
+async def _present(conv: Conversation) -> None:
+    call, p = conv.call, conv.phrases
+    assert conv.apartment is not None
+    if conv.visitor_audio is not None and not conv.visit.visitor_name:
+        # Keypad mode: the visitor's own voice stands in for the transcribed name.
+        await call.say("resident", p.resident_keypad_prompt.format(apartment=conv.apartment.label()))
+        await call.play_audio("resident", *conv.visitor_audio)
+        await call.say("resident", p.resident_keypad_question)
+        return
+    await call.say("resident", p.resident_prompt.format(
+        apartment=conv.apartment.label(),
+        visitor=conv.visit.visitor_name or p.unknown_visitor,
+        purpose=conv.purpose(),
+    ))

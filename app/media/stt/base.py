@@ -1,0 +1,76 @@
+"""The speech-to-text interface every backend implements, and PCM helpers they share.
+
+A backend turns one utterance (already cut by our VAD) into text. Audio is what
+AudioSocket gives us: signed 16-bit little-endian mono PCM, 8 kHz (`slin`) or
+16 kHz (`slin16`).
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+SAMPLE_WIDTH = 2  # bytes per sample: signed 16-bit little-endian
+# AudioSocket's slin kinds 0x10..0x18; anything else is not audio we can receive.
+AUDIOSOCKET_RATES = frozenset({8000, 12000, 16000, 24000, 32000, 44100, 48000, 96000, 192000})
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was heard in one utterance.
+
+    `latency_s` is the wall time the caller waited for it, queueing included
+    (the number the dialog's reply budget is about). `text` is "" when the
+    backend heard no speech: that is a result, not an error.
+    """
+
+    text: str
+    latency_s: float
+    backend: str
+
+
+class SttError(Exception):
+    """A backend failed or timed out for this utterance; the message says which and why.
+
+    The dialog treats it like an unintelligible utterance (ask again, or fall
+    back to the keypad); it never ends the call by itself.
+    """
+
+
+class SttConfigError(ValueError):
+    """Settings or environment cannot make a working backend (raised at construction)."""
+
+
+@runtime_checkable
+class SpeechToText(Protocol):
+    name: str
+
+    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript: ...
+
+    async def aclose(self) -> None: ...
+
+
+def check_pcm(pcm: bytes, sample_rate: int, rates: frozenset[int] = AUDIOSOCKET_RATES) -> None:
+    """Reject audio no backend could interpret; a caller bug, so ValueError, not SttError."""
+    if sample_rate not in rates:
+        raise ValueError(f"unsupported sample rate {sample_rate} Hz (expected one of {sorted(rates)})")
+    if len(pcm) % SAMPLE_WIDTH:
+        raise ValueError(f"PCM length {len(pcm)} is not a whole number of 16-bit samples")
+
+
+def audio_seconds(pcm: bytes, sample_rate: int) -> float:
+    return len(pcm) / (SAMPLE_WIDTH * sample_rate)
+
+
+def pcm_to_wav(pcm: bytes, sample_rate: int) -> bytes:
+    """Wrap raw PCM in a RIFF/WAV header, keeping the rate (services resample themselves,
+    and resampling 8 kHz up here would only add bytes, not information)."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(SAMPLE_WIDTH)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm)
+    return buf.getvalue()

@@ -1,0 +1,44 @@
+"""Speech-to-text settings (the `stt:` section of the app's config).
+
+Secrets are not settings: API keys come only from the environment
+(AI_API_KEY, AZURE_SPEECH_KEY), so a config file can be shared or logged.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.media.stt.limits import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S
+from app.media.stt.openai_compat import API_KEY_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
+
+
+class SttSettings(BaseModel):
+    # extra="forbid": a misspelt key ("timeout" for "timeout_s") is an error, not a silent default.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # "none": no speech recognition; the app runs the keypad (DTMF) flow.
+    backend: Literal["none", "openai", "azure"] = "none"
+    # Label in logs and Transcript.backend (e.g. "groq"); defaults to the backend name.
+    name: str | None = None
+    # BCP-47; the OpenAI API gets the primary subtag ("pt"), Azure the whole tag.
+    language: str = "pt-BR"
+    timeout_s: float = Field(default=DEFAULT_TIMEOUT_S, gt=0, le=60)
+    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1, le=100)
+
+    # OpenAI-compatible (OpenAI, Groq, self-hosted faster-whisper servers).
+    base_url: str = DEFAULT_BASE_URL
+    model: str = DEFAULT_MODEL
+    api_key_env: str = API_KEY_ENV
+    # False for a self-hosted server that takes no key.
+    require_api_key: bool = True
+    # Fixed prompt; the app may instead build one from the directory (directory_prompt).
+    prompt: str | None = None
+
+    # Azure AI Speech. Region: this or AZURE_SPEECH_REGION. Host: a self-hosted
+    # Speech container ("ws://localhost:5000"), which needs no region.
+    azure_region: str | None = None
+    azure_host: str | None = None
+    # Continuous mode only: silence that ends an utterance when Azure segments.
+    azure_segment_timeout_ms: int = Field(default=500, ge=100, le=5000)

@@ -1,0 +1,111 @@
+"""Scenario harness: the app on the real Asterisk with the scripted OpenAI-compatible
+STT server, talking test phones for the visitor and the residents, and an ARI
+event tap that sees what reached the visitor's phone (the gate DTMF)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import websockets
+
+from app.ari import AriClient
+from app.dialog.audit import Decision
+from app.service import Service
+from tests.asterisk_env import REPO, AsteriskEnv
+from tests.audio_fixtures import synth_speech
+from tests.phone import PhoneCall, Phones
+
+
+class EventTap:
+    """A second ARI app subscribed to every event: the test's eyes on the phones."""
+
+    def __init__(self, env: AsteriskEnv) -> None:
+        self.env = env
+        self.events: list[dict[str, Any]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        ws_url = "ws" + self.env.ari_url[4:] + "/ari/events?app=portaria-tap&subscribeAll=true"
+        auth = "Basic " + base64.b64encode(f"{self.env.username}:{self.env.password}".encode()).decode()
+
+        async def run() -> None:
+            async with websockets.connect(ws_url, additional_headers={"Authorization": auth}) as ws:
+                self._ready.set()
+                async for raw in ws:
+                    self.events.append(json.loads(raw))
+
+        self._task = asyncio.create_task(run())
+        await asyncio.wait_for(self._ready.wait(), 5)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    def dtmf_on(self, channel_id: str) -> str:
+        return "".join(e["digit"] for e in self.events
+                       if e.get("type") == "ChannelDtmfReceived" and e["channel"]["id"] == channel_id)
+
+
+@dataclass
+class Gate:
+    app: Service
+    ari: AriClient
+    phones: Phones
+    tap: EventTap
+    residents_set: list[str] = field(default_factory=list)
+
+    def speech(self, text: str) -> str:
+        """A pt-BR utterance as a sound file a test phone can play."""
+        pcm = synth_speech(text, 8000).tobytes()
+        name = "say-" + uuid.uuid5(uuid.NAMESPACE_URL, text).hex[:12]
+        return self.phones.sound(name, pcm, 8000)
+
+    async def set_global(self, name: str, value: str) -> None:
+        await self.ari._call("POST", "/asterisk/variable", {"variable": name, "value": value})
+
+    async def resident(self, number: str, mode: str = "answer", says: list[str] | None = None) -> Path:
+        """Program the resident stand-in at `number`; returns its recording prefix."""
+        rec = self.phones.dir / f"resident-{number}-{uuid.uuid4().hex[:6]}"
+        await self.set_global(f"RES_{number}_MODE", mode)
+        await self.set_global(f"RES_{number}_REC", self.phones.env.remote(rec))
+        items = says or []
+        for i in range(1, 6):
+            v = items[i - 1] if i <= len(items) else ""
+            if v and not v.startswith("DTMF:"):
+                v = self.speech(v)
+            await self.set_global(f"RES_{number}_SAY{i}", v)
+        self.residents_set.append(number)
+        return rec
+
+    async def visitor(self, says: list[str], caller: str = "7100", wait: float = 60) -> PhoneCall:
+        """A visitor phone that speaks each item after our prompt goes quiet ("DTMF:…" presses keys)."""
+        variables = {f"SAY{i}": (s if s.startswith("DTMF:") else self.speech(s)) for i, s in enumerate(says, 1)}
+        tag = f"visitor-{caller}-{uuid.uuid4().hex[:6]}"
+        rec = self.phones.dir / tag
+        variables.update({"REC": self.phones.env.remote(rec), "WAIT": str(wait), "SILENCE": "1000"})
+        ch = await self.ari.originate(
+            "Local/100@portaria-gate/n", context="test-talker", extension="s", priority=1,
+            caller_id=f"Visitante <{caller}>", variables=variables,
+        )
+        return PhoneCall(ch.id, rec, self.ari)
+
+    def last_decision(self) -> Decision | None:
+        rows = self.app.audit.query(limit=1)
+        return rows[0] if rows else None
+
+    async def reset_residents(self) -> None:
+        for n in self.residents_set:
+            await self.set_global(f"RES_{n}_MODE", "answer")
+            for i in range(1, 6):
+                await self.set_global(f"RES_{n}_SAY{i}", "")
+        self.residents_set.clear()
+
+
+DIRECTORY = str(REPO / "data" / "apartamentos.json")

@@ -1,0 +1,124 @@
+"""LimitedStt / FallbackStt / SttSettings / build_stt, with in-memory backends."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from pydantic import ValidationError
+from structlog.testing import capture_logs
+
+from app.media.stt import (
+    FallbackStt,
+    LimitedStt,
+    SpeechToText,
+    SttError,
+    SttSettings,
+    Transcript,
+    build_stt,
+)
+
+
+class FakeStt:
+    def __init__(self, name: str = "fake", delay_s: float = 0.0, fail: Exception | None = None):
+        self.name = name
+        self.delay_s = delay_s
+        self.fail = fail
+        self.calls = 0
+        self.closed = False
+
+    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+        self.calls += 1
+        await asyncio.sleep(self.delay_s)
+        if self.fail is not None:
+            raise self.fail
+        return Transcript(text="ok", latency_s=0.0, backend=self.name)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+PCM = b"\x00\x00" * 8000  # 1 s at 8 kHz
+
+
+def test_fake_and_wrappers_satisfy_the_protocol() -> None:
+    assert isinstance(FakeStt(), SpeechToText)
+    assert isinstance(LimitedStt(FakeStt()), SpeechToText)
+
+
+async def test_latency_includes_the_wait_for_a_slot() -> None:
+    stt = LimitedStt(FakeStt(delay_s=0.2), max_concurrency=1, timeout_s=2)
+    a, b = await asyncio.gather(stt.transcribe(PCM, 8000), stt.transcribe(PCM, 8000))
+    assert a.latency_s >= 0.18 and b.latency_s >= 0.38
+
+
+async def test_the_timeout_covers_queueing() -> None:
+    stt = LimitedStt(FakeStt(delay_s=0.3), max_concurrency=1, timeout_s=0.45)
+    results = await asyncio.gather(
+        stt.transcribe(PCM, 8000), stt.transcribe(PCM, 8000), return_exceptions=True
+    )
+    assert isinstance(results[0], Transcript)
+    assert isinstance(results[1], SttError)
+
+
+async def test_unexpected_exceptions_become_stt_errors() -> None:
+    stt = LimitedStt(FakeStt(name="x", fail=OSError("disk on fire")))
+    with capture_logs() as logs, pytest.raises(SttError, match="'x'.*OSError.*disk on fire"):
+        await stt.transcribe(PCM, 8000)
+    assert logs[-1]["outcome"] == "error" and logs[-1]["log_level"] == "warning"
+
+
+async def test_cancellation_propagates_and_is_logged() -> None:
+    stt = LimitedStt(FakeStt(delay_s=5))
+    with capture_logs() as logs:
+        task = asyncio.create_task(stt.transcribe(PCM, 8000))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert logs[-1]["outcome"] == "cancelled"
+
+
+async def test_empty_text_is_logged_as_no_speech() -> None:
+    class Silent(FakeStt):
+        async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+            return Transcript("", 0.0, self.name)
+
+    with capture_logs() as logs:
+        out = await LimitedStt(Silent()).transcribe(PCM, 8000)
+    assert out.text == "" and logs[-1]["outcome"] == "no_speech"
+
+
+async def test_fallback_reports_both_failures_and_closes_both() -> None:
+    a, b = FakeStt("a", fail=SttError("a down")), FakeStt("b", fail=SttError("b down"))
+    stt = FallbackStt(a, b)
+    with pytest.raises(SttError, match="a down; then b down"):
+        await stt.transcribe(PCM, 8000)
+    await stt.aclose()
+    assert a.closed and b.closed
+    t0 = time.monotonic()
+    ok = await FallbackStt(FakeStt("a"), b).transcribe(PCM, 8000)
+    assert ok.backend == "a" and time.monotonic() - t0 < 0.5
+
+
+def test_bad_limits_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        LimitedStt(FakeStt(), max_concurrency=0)
+    with pytest.raises(ValueError):
+        LimitedStt(FakeStt(), timeout_s=0)
+
+
+def test_settings_defaults_and_validation() -> None:
+    cfg = SttSettings()
+    assert (cfg.backend, cfg.timeout_s, cfg.max_concurrency) == ("none", 4.0, 3)
+    assert (cfg.model, cfg.language) == ("whisper-1", "pt-BR")
+    assert build_stt(cfg) is None  # keypad mode
+    with pytest.raises(ValidationError, match="timeout"):
+        SttSettings.model_validate({"backend": "openai", "timeout": 3})  # misspelt key
+    with pytest.raises(ValidationError):
+        SttSettings(backend="google")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        SttSettings(timeout_s=0)
+    with pytest.raises(ValidationError):
+        SttSettings(azure_segment_timeout_ms=6000)
