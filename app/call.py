@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
@@ -61,7 +62,9 @@ class Call:
         condo: CondominiumSettings,
         stt: SpeechToText | None = None,
         app_name: str = "portaria",
+        expect_stasis: Callable[[str], asyncio.Future[None]] | None = None,
     ) -> None:
+        self._expect_stasis = expect_stasis
         self.session = session
         self.condo = condo
         self._stt = stt
@@ -90,6 +93,9 @@ class Call:
         waiter = self._registry.expect(leg_id, role, target.sample_rate)
         self._leg_ids.append(leg_id)
         self._sessions.bind_channel(self.session, em_id)
+        # externalMedia returns before its channel has entered Stasis; addChannel
+        # before that fails with 422 "Channel not in Stasis application".
+        in_stasis = self._expect_stasis(em_id) if self._expect_stasis else None
 
         async def make_bridge() -> str:
             bridge = await self._ari.create_bridge("mixing", name=f"portaria-{self.session.id[:8]}-{role}")
@@ -113,6 +119,8 @@ class Call:
                 raise r
         bridge_id = results[0]
         assert isinstance(bridge_id, str)
+        if in_stasis is not None:
+            await asyncio.wait_for(in_stasis, LEG_CONNECT_TIMEOUT)
         await self._ari.add_channels(bridge_id, [channel_id, em_id])
         leg = await asyncio.wait_for(waiter, LEG_CONNECT_TIMEOUT)
         self.legs[role] = leg

@@ -54,6 +54,7 @@ class StasisApp:
             "resident": MediaTarget(m.advertise_host, m.resident_port, m.format, m.sample_rate),
         }
         self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self._stasis_waiters: dict[str, asyncio.Future[None]] = {}
         self.greeting_latencies: list[float] = []
 
     def set_media_ports(self, visitor: int, resident: int) -> None:
@@ -93,6 +94,13 @@ class StasisApp:
                 self._spawn(call.teardown("visitor channel vanished while ARI was down"), call)
         log.info("ari_resynced", live_channels=len(live), sessions=len(self.sessions))
 
+    def expect_stasis(self, channel_id: str) -> asyncio.Future[None]:
+        """Resolves when our own channel `channel_id` raises StasisStart."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._stasis_waiters[channel_id] = fut
+        fut.add_done_callback(lambda _f: self._stasis_waiters.pop(channel_id, None))
+        return fut
+
     def _call_of(self, channel_id: str) -> Call | None:
         s = self.sessions.by_channel(channel_id)
         return None if s is None else self.calls.get(s.id)
@@ -109,6 +117,9 @@ class StasisApp:
                 asyncio.get_running_loop().create_task(self.ari.hangup(channel_id))
             return
         if channel_id.startswith(CHANNEL_PREFIX):
+            waiter = self._stasis_waiters.pop(channel_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
             return  # our own externalMedia channel
         if role == "visitor":
             condo = args[1] if len(args) > 1 else None
@@ -141,7 +152,7 @@ class StasisApp:
         session = self.sessions.create_session(condo_key, channel_id)
         session.data["caller_number"] = caller
         call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
-                    stt=self.stt, app_name=self.settings.ari.app)
+                    stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis)
         self.calls[session.id] = call
 
         async def run() -> None:

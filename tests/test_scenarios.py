@@ -27,3 +27,94 @@ async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(g
     assert d.dialed == "1003021" and d.gate_opened
     assert gate.tap.dtmf_on(phone.channel_id) == "#9"
     await _ends_clean(gate)
+
+
+async def test_visit_denied_gate_stays_shut(gate: Gate) -> None:
+    gate.stt.push("Oi, vim visitar o apartamento quatrocentos e quatro.",  # type: ignore[attr-defined]
+                  "Meu nome é Carla.", "Não, não autorizo.")
+    await gate.resident("1001404", says=["Não, não autorizo."])
+    phone = await gate.visitor(["Oi, vim visitar o apartamento quatrocentos e quatro.", "Meu nome é Carla."])
+    await phone.wait_hung_up(timeout=90)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "denied" and not d.gate_opened
+    assert d.dialed == "1001404"
+    assert gate.tap.dtmf_on(phone.channel_id) == ""
+    await _ends_clean(gate)
+
+
+async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: Gate) -> None:
+    gate.stt.push("Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um.",  # type: ignore[attr-defined]
+                  "Quem é?", "Ah tá, pode subir.")
+    rec = await gate.resident("1001101", says=["Quem é?", "Ah tá, pode subir."])
+    phone = await gate.visitor(["Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um."])
+    await phone.wait_hung_up(timeout=120)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized" and d.gate_opened and d.apartment == "101"
+    assert d.visitor_name == "Marcos"
+    assert gate.tap.dtmf_on(phone.channel_id) == "#9"
+    # The resident heard the presentation twice: two long stretches of speech before the answer.
+    assert len(gate.stt.uploads) == 3  # type: ignore[attr-defined]
+    assert rec is not None
+    await _ends_clean(gate)
+
+
+async def test_name_only_request_is_disambiguated_by_asking(gate: Gate) -> None:
+    # "Rafaela" lives in 501 (Rafaela Silva) and "Rafaella" in 303: ask, never guess.
+    gate.stt.push("Oi, meu nome é Bruno, vim ver a Rafaela.",  # type: ignore[attr-defined]
+                  "A Rafaela Silva.", "Sim.")
+    await gate.resident("1003021", says=["Sim."])
+    phone = await gate.visitor(["Oi, meu nome é Bruno, vim ver a Rafaela.", "A Rafaela Silva."])
+    await phone.wait_hung_up(timeout=90)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized"
+    assert d.apartment == "501" and d.resident == "Rafaela Silva" and d.visitor_name == "Bruno"
+    await _ends_clean(gate)
+
+
+async def test_unknown_apartment_then_corrected(gate: Gate) -> None:
+    gate.stt.push("Entrega do Mercado Livre para o apartamento novecentos e nove.",  # type: ignore[attr-defined]
+                  "Desculpa, é o quinhentos e um.", "Meu nome é Ana.", "Pode entrar.")
+    await gate.resident("1003021", says=["Pode entrar."])
+    phone = await gate.visitor(["Entrega do Mercado Livre para o apartamento novecentos e nove.",
+                                "Desculpa, é o quinhentos e um.", "Meu nome é Ana."])
+    await phone.wait_hung_up(timeout=120)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized" and d.apartment == "501" and d.dialed == "1003021"
+    await _ends_clean(gate)
+
+
+async def test_resident_does_not_answer_any_number(gate: Gate) -> None:
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")  # type: ignore[attr-defined]
+    await gate.resident("1003021", mode="noanswer")
+    await gate.resident("1003022", mode="noanswer")
+    phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
+    await phone.wait_hung_up(timeout=120)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "no_answer" and not d.gate_opened
+    assert d.dialed == "1003021,1003022"
+    assert gate.tap.dtmf_on(phone.channel_id) == ""
+    await _ends_clean(gate)
+
+
+async def test_first_number_busy_second_number_answers_sim(gate: Gate) -> None:
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")  # type: ignore[attr-defined]
+    await gate.resident("1003021", mode="busy")
+    await gate.resident("1003022", says=["Sim."])
+    phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
+    await phone.wait_hung_up(timeout=120)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized" and d.dialed == "1003021,1003022"
+    assert gate.tap.dtmf_on(phone.channel_id) == "#9"
+    await _ends_clean(gate)
+
+
+async def test_visitor_hangs_up_while_resident_phone_rings(gate: Gate) -> None:
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")  # type: ignore[attr-defined]
+    await gate.resident("1003021", mode="noanswer")
+    phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."], wait=4)
+    await phone.wait_hung_up(timeout=60)
+    # The ringing resident call is cancelled with the visitor's: nothing left, no gate.
+    await _ends_clean(gate)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "visitor_left" and not d.gate_opened
+    assert gate.tap.dtmf_on(phone.channel_id) == ""

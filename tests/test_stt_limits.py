@@ -117,8 +117,14 @@ def test_settings_defaults_and_validation() -> None:
     with pytest.raises(ValidationError, match="timeout"):
         SttSettings.model_validate({"backend": "openai", "timeout": 3})  # misspelt key
     with pytest.raises(ValidationError):
-        SttSettings(backend="google")  # type: ignore[arg-type]
+        SttSettings.model_validate({"backend": "google"})
     with pytest.raises(ValidationError):
         SttSettings(timeout_s=0)
     with pytest.raises(ValidationError):
         SttSettings(azure_segment_timeout_ms=6000)
+
+
+async def test_a_backend_timeout_error_is_not_reported_as_ours() -> None:
+    stt = LimitedStt(FakeStt(name="x", fail=TimeoutError("socket read")), timeout_s=2)
+    with pytest.raises(SttError, match="'x': TimeoutError: socket read"):
+        await stt.transcribe(PCM, 8000)

@@ -8,6 +8,8 @@ an uncertain match is confirmed, an ambiguous one is asked about, never guessed.
 
 from __future__ import annotations
 
+import asyncio
+
 import structlog
 
 from app.dialog.audit import Decision
@@ -26,6 +28,16 @@ CONFIRM_BELOW = 90.0  # match scores under this are confirmed with the visitor
 
 
 async def run_visitor(conv: Conversation) -> None:
+    try:
+        await _run(conv)
+    except asyncio.CancelledError:
+        # The visitor hung up (or the session timed out) mid-conversation: still on record.
+        if "outcome" not in conv.call.session.data:
+            _record(conv, "visitor_left", "system", None, gate_opened=False)
+        raise
+
+
+async def _run(conv: Conversation) -> None:
     call, p, s = conv.call, conv.phrases, conv.call.session
     s.state = ConversationState.COLETANDO_DADOS
     await _say(conv, p.greeting)
@@ -165,6 +177,14 @@ async def _finish(conv: Conversation, result: str, decided_by: str, outcome: Out
         await _say(conv, p.visitor_no_decision)
     if result != "visitor_left":
         await _say(conv, p.goodbye)
+    _record(conv, result, decided_by, outcome, gate_opened)
+    log.info("decision", outcome=result, decided_by=decided_by, gate_opened=gate_opened,
+             apartment=s.data.get("apartment"), resident=s.data.get("resident"))
+    await call.end(f"finished: {result}")
+
+
+def _record(conv: Conversation, result: str, decided_by: str, outcome: Outcome | None, gate_opened: bool) -> None:
+    s = conv.call.session
     s.data["outcome"] = result
     s.data["gate_opened"] = gate_opened
     if conv.audit is not None:
@@ -177,6 +197,3 @@ async def _finish(conv: Conversation, result: str, decided_by: str, outcome: Out
             resident_channel=outcome.resident_channel if outcome else None,
             dialed=",".join(conv.dialed) or None,
         ))
-    log.info("decision", outcome=result, decided_by=decided_by, gate_opened=gate_opened,
-             apartment=s.data.get("apartment"), resident=s.data.get("resident"))
-    await call.end(f"finished: {result}")

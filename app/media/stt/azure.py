@@ -6,13 +6,13 @@ utterances itself.)
 
 The SDK is blocking and calls back on its own threads; callbacks hop to the loop
 with `call_soon_threadsafe`. Blocking calls run on daemon threads behind a
-semaphore (SdkThreads), not `asyncio.to_thread`, because of what was measured
-here (SDK 1.53, service unreachable): `recognize_once_async().get()` and
-`stop_continuous_recognition_async().get()` sometimes never return, and
-releasing a recognizer blocks ~10 s. A stuck call in the default executor would
-hang loop shutdown and process exit, and a recognizer freed on the loop thread
-would freeze every call's audio. So native calls that wait, and the release
-of native handles, happen on those threads only.
+semaphore (SdkThreads), not `asyncio.to_thread`. Measured here (SDK 1.53,
+service unreachable): releasing a recognizer after a failed connection blocks
+~10 s, and while such releases ran on other threads (the loop, the default
+executor), `recognize_once_async().get()` sometimes never returned. A stuck call
+in the default executor hangs loop shutdown and process exit; a release on the
+loop thread freezes every call's audio. So the waiting calls run on daemon
+threads, and native handles are released on a throw-away daemon thread.
 """
 
 from __future__ import annotations
@@ -110,8 +110,21 @@ def push_stream(sample_rate: int) -> Any:
     return speechsdk.audio.PushAudioInputStream(stream_format=fmt)
 
 
-def _cancel_text(details: Any) -> str:
+def cancel_text(details: Any) -> str:
     return f"{details.reason}: {str(details.error_details)[:300]}"
+
+
+def release_off_loop(native: list[Any]) -> None:
+    """Drop the last references to SDK objects on a daemon thread of their own.
+
+    Measured: after a failed connection, releasing a recognizer blocks ~10 s.
+    The caller must hold no other reference (it passes its only list).
+    """
+    if not native:
+        return
+    held = native.copy()
+    native.clear()
+    threading.Thread(target=held.clear, name="stt-azure-release", daemon=True).start()
 
 
 class SdkThreads:
@@ -193,25 +206,28 @@ class AzureStt:
         """(text, error) as plain strings, on an SDK thread.
 
         Nothing that references a native handle may leave this function (not even
-        in an exception's traceback): the last reference must die here, because
-        releasing a recognizer can block for seconds.
+        in an exception's traceback). The handles go to a throw-away daemon thread
+        to be released, so this slot is free as soon as the result is known.
         """
+        native: list[Any] = []
         try:
-            recognizer = self.build_recognizer(pcm, sample_rate)
-            result = recognizer.recognize_once_async().get()
+            native.append(self.build_recognizer(pcm, sample_rate))
+            native.append(native[0].recognize_once_async().get())
+            result = native[1]
             reason = result.reason
             if reason == speechsdk.ResultReason.RecognizedSpeech:
                 outcome: tuple[str, str | None] = (str(result.text), None)
             elif reason == speechsdk.ResultReason.NoMatch:
                 outcome = ("", None)  # audio but no words: a result, the dialog asks again
             elif reason == speechsdk.ResultReason.Canceled:
-                outcome = ("", _cancel_text(result.cancellation_details))
+                outcome = ("", cancel_text(result.cancellation_details))
             else:
                 outcome = ("", f"unexpected result reason {reason}")
-            del result, recognizer
-            return outcome
+            del result
         except Exception as exc:  # noqa: BLE001 - becomes SttError on the loop side
-            return ("", f"{type(exc).__name__}: {exc}")
+            outcome = ("", f"{type(exc).__name__}: {exc}")
+        release_off_loop(native)
+        return outcome
 
     async def _run_blocking(self, fn: Callable[[], T]) -> T:
         return await self._threads.run(fn)

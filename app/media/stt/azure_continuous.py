@@ -17,12 +17,37 @@ from typing import Any
 
 import azure.cognitiveservices.speech as speechsdk
 
-from app.media.stt.azure import SdkThreads, _cancel_text, make_speech_config, push_stream
+from app.media.stt.azure import (
+    SdkThreads,
+    cancel_text,
+    make_speech_config,
+    push_stream,
+    release_off_loop,
+)
 from app.media.stt.base import SttError, Transcript, check_pcm
 
 # start/stop of continuous recognition take ~1 ms / ~1 s; past this they are stuck.
 SDK_CALL_TIMEOUT_S = 5.0
 _TICKS_PER_S = 10_000_000  # the SDK's offsets and durations are in 100 ns ticks
+
+
+def _stop(handles: list[Any], started: bool) -> None:
+    """Close the stream, stop recognition, cut the callbacks; on an SDK thread.
+
+    A function of its own so that no local outlives it holding a handle, and
+    failures are swallowed: we are closing, and a traceback would carry the
+    handles back to the loop thread.
+    """
+    try:
+        handles[0].close()
+        if started:
+            handles[1].stop_continuous_recognition_async().get()
+        # Breaks the recognizer -> callback -> self cycle.
+        handles[1].recognized.disconnect_all()
+        handles[1].canceled.disconnect_all()
+        handles[1].session_stopped.disconnect_all()
+    except Exception:  # noqa: BLE001, S110 - see above
+        pass
 
 
 class AzureContinuousStt:
@@ -111,13 +136,9 @@ class AzureContinuousStt:
         native = self._native
 
         def teardown() -> None:
-            stream, recognizer = native.pop("stream"), native.pop("recognizer")
-            stream.close()
-            if started:
-                recognizer.stop_continuous_recognition_async().get()
-            for signal in (recognizer.recognized, recognizer.canceled, recognizer.session_stopped):
-                signal.disconnect_all()  # breaks the recognizer -> callback -> self cycle
-            # The last references die here, on this thread.
+            handles = [native.pop("stream"), native.pop("recognizer")]
+            _stop(handles, started)
+            release_off_loop(handles)
 
         try:
             async with asyncio.timeout(SDK_CALL_TIMEOUT_S):
@@ -155,7 +176,7 @@ class AzureContinuousStt:
     def _on_canceled(self, evt: Any) -> None:
         details = evt.cancellation_details
         if details.reason == speechsdk.CancellationReason.Error:
-            self._post(SttError(f"stt backend {self.name!r}: {_cancel_text(details)}"))
+            self._post(SttError(f"stt backend {self.name!r}: {cancel_text(details)}"))
 
     def _on_stopped(self, evt: Any) -> None:
         self._post(None)

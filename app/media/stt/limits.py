@@ -55,15 +55,18 @@ class LimitedStt:
         outcome = "error"
         error = ""
         text_chars = 0
+        deadline = asyncio.timeout(self.timeout_s)
         try:
-            async with asyncio.timeout(self.timeout_s):
-                async with self._slots:
-                    t_slot = time.monotonic()
-                    result = await self.inner.transcribe(pcm, sample_rate)
+            async with deadline, self._slots:
+                t_slot = time.monotonic()
+                result = await self.inner.transcribe(pcm, sample_rate)
             outcome = "ok" if result.text else "no_speech"
             text_chars = len(result.text)
             return replace(result, latency_s=time.monotonic() - t0, backend=self.name)
-        except TimeoutError:
+        except TimeoutError as exc:
+            if not deadline.expired():  # a TimeoutError of the backend's own making
+                error = f"stt backend {self.name!r}: {type(exc).__name__}: {exc}"
+                raise SttError(error) from exc
             outcome = "timeout"
             error = f"stt backend {self.name!r}: no transcript within {self.timeout_s:g} s"
             raise SttError(error) from None

@@ -1,0 +1,73 @@
+"""Request and response bodies of the operator API.
+
+The request model validates what clients send; the response models exist so
+the OpenAPI document (app.api.openapi) describes exactly what the API returns.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.control import ApiRole
+
+
+class HangupRequest(BaseModel):
+    """Hang up one party of a live call."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    call_id: str = Field(min_length=1, max_length=200,
+                         description="The session id, as listed by GET /api/status (`call_id`).")
+    role: ApiRole = Field(description="Which party to hang up. `visitor` ends the whole call; "
+                                      "`resident` drops only the resident's leg.")
+
+
+class OkResponse(BaseModel):
+    ok: Literal[True] = True
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="What went wrong, in one line.")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field; `(body)` for the body as a whole.")
+    message: str
+
+
+class ValidationErrorResponse(BaseModel):
+    error: str = Field(description="Every problem in one line, each prefixed by its field.")
+    errors: list[FieldError]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class SessionSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    call_id: str
+    condominium: str
+    state: str = Field(description="Conversation state, e.g. COLETANDO_DADOS, ESPERANDO_MORADOR.")
+    turn: str = Field(description="USER_TURN, WAITING or IA_TURN.")
+    roles: list[ApiRole] = Field(description="Parties currently on the call.")
+    duration_s: float
+    visitor_channel: str | None = None
+    resident_channel: str | None = None
+
+
+class StatusResponse(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    status: str = Field(description="`ok` while the app runs.")
+    ari_connected: bool = Field(description="Whether the ARI events WebSocket is connected.")
+    uptime_s: float
+    active_sessions: list[SessionSummary]
+
+
+class ReloadResponse(BaseModel):
+    applied: bool = Field(description="True when the new configuration is in use (for new calls).")
+    message: str

@@ -1,0 +1,135 @@
+"""The OpenAPI 3.1 document of the operator API, served at GET /openapi.json.
+
+Written by hand (paths, status codes, security) with the body schemas taken
+from the pydantic models, so the document cannot drift from validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from app.api.models import (
+    ErrorResponse,
+    HangupRequest,
+    HealthResponse,
+    OkResponse,
+    ReloadResponse,
+    StatusResponse,
+    ValidationErrorResponse,
+)
+
+API_VERSION = "1.0.0"
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
+
+
+def _protected(responses: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **responses,
+        "401": {"$ref": "#/components/responses/Unauthorized"},
+        "500": {"$ref": "#/components/responses/InternalError"},
+        "503": {"$ref": "#/components/responses/TokenNotSet"},
+    }
+
+
+def build_openapi() -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (HangupRequest, "validation"),
+        (OkResponse, "serialization"),
+        (ErrorResponse, "serialization"),
+        (ValidationErrorResponse, "serialization"),
+        (HealthResponse, "serialization"),
+        (StatusResponse, "serialization"),
+        (ReloadResponse, "serialization"),
+    ]
+    _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Any] = top.get("$defs", {})
+
+    paths: dict[str, Any] = {
+        "/healthz": {"get": {
+            "operationId": "healthz",
+            "summary": "Liveness probe (no authentication).",
+            "security": [],
+            "responses": {"200": _json(HealthResponse, "The process is up and serving.")},
+        }},
+        "/api/status": {"get": {
+            "operationId": "status",
+            "summary": "ARI connection, uptime and every live call.",
+            "responses": _protected({"200": _json(StatusResponse, "Current status.")}),
+        }},
+        "/api/hangup": {"post": {
+            "operationId": "hangup",
+            "summary": "Hang up the visitor (ends the call) or the resident of a live call.",
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref(HangupRequest)}}},
+            "responses": _protected({
+                "200": _json(OkResponse, "The party was hung up."),
+                "400": _json(ErrorResponse, "The body is not JSON."),
+                "404": _json(ErrorResponse, "No active call with that id has that role on it."),
+                "413": _json(ErrorResponse, "The body is too large."),
+                "422": _json(ValidationErrorResponse, "The JSON does not match HangupRequest."),
+            }),
+        }},
+        "/api/reload": {"post": {
+            "operationId": "reload",
+            "summary": "Re-read the configuration file and directories; applies to new calls.",
+            "responses": _protected({
+                "200": _json(ReloadResponse, "The new configuration is in use."),
+                "409": _json(ReloadResponse, "Not applied (invalid file, or a change that needs a restart); "
+                                             "`message` says why. The running configuration is unchanged."),
+            }),
+        }},
+        "/metrics": {"get": {
+            "operationId": "metrics",
+            "summary": "Prometheus metrics (text exposition format; OpenMetrics on request).",
+            "responses": _protected({"200": {
+                "description": "Metrics.",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }}),
+        }},
+        "/openapi.json": {"get": {
+            "operationId": "openapi",
+            "summary": "This document.",
+            "responses": _protected({"200": {
+                "description": "The OpenAPI document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }}),
+        }},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portaria operator API",
+            "version": API_VERSION,
+            "description": (
+                "Operator API of the Portaria gate attendant. Every endpoint except /healthz needs "
+                "`Authorization: Bearer <PORTARIA_API_TOKEN>`. When PORTARIA_API_TOKEN is not set, "
+                "those endpoints answer 503 and the API is effectively off."
+            ),
+        },
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas,
+            "responses": {
+                "Unauthorized": {
+                    "description": "Missing or wrong bearer token.",
+                    "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                     "description": "`Bearer realm=\"portaria\"`"}},
+                    "content": {"application/json": {"schema": _ref(ErrorResponse)}},
+                },
+                "TokenNotSet": _json(ErrorResponse, "PORTARIA_API_TOKEN is not set: the protected API is off."),
+                "InternalError": _json(ErrorResponse, "The app failed to carry out the request; see its log."),
+            },
+        },
+    }

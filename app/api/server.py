@@ -1,0 +1,260 @@
+"""The operator HTTP API: Starlette routes, served by uvicorn in the app's own event loop.
+
+Endpoints (see app.api.openapi for the full contract):
+
+    GET  /healthz        no auth, {"status": "ok"}
+    GET  /api/status     ARI connection, uptime, live calls
+    POST /api/hangup     {"call_id": "...", "role": "visitor"|"resident"}
+    POST /api/reload     re-read config and directories
+    GET  /metrics        Prometheus exposition
+    GET  /openapi.json   OpenAPI 3.1 document
+
+Authentication: `Authorization: Bearer <token>` on everything but /healthz,
+compared in constant time. With no token configured (PORTARIA_API_TOKEN unset)
+the protected endpoints answer 503: the API never runs unauthenticated, even
+on loopback. Every error body is JSON with an `error` string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import socket
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
+
+import structlog
+import uvicorn
+from prometheus_client.exposition import choose_encoder
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.api.control import Controller
+from app.api.models import HangupRequest
+from app.api.openapi import build_openapi
+from app.metrics import ACTIVE_SESSIONS, ARI_CONNECTED, REGISTRY
+
+log = structlog.get_logger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+TOKEN_ENV = "PORTARIA_API_TOKEN"
+WWW_AUTHENTICATE = 'Bearer realm="portaria"'
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _Json(JSONResponse):
+    """JSON with non-ASCII escaped: a lone surrogate echoed from a request cannot break encoding."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"error": message, **extra}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return _Json({"error": message}, status_code=status, headers=headers)
+
+
+def _authorized(request: Request, token: bytes) -> bool:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    # Headers arrive latin-1 decoded; compare bytes so a non-ASCII header cannot raise.
+    return hmac.compare_digest(credentials.strip().encode("latin-1"), token)
+
+
+async def _read_json(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise _ApiError(413, f"body is larger than {MAX_BODY_BYTES} bytes")
+    if not body.strip():
+        raise _ApiError(400, "body is empty: expected a JSON object")
+    try:
+        return json.loads(bytes(body))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _ApiError(400, f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _ApiError(400, "body is not valid JSON: nested too deeply") from None
+
+
+def _validation_error(exc: ValidationError) -> _ApiError:
+    problems = []
+    for err in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in err["loc"]) or "(body)"
+        message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+        problems.append({"field": field, "message": message})
+    line = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return _ApiError(422, f"invalid request body: {line}", errors=problems)
+
+
+def build_app(controller: Controller, token: str | None) -> Starlette:
+    """The ASGI app. `token` None or empty: protected endpoints answer 503."""
+    token_bytes = token.encode("utf-8") if token else None
+    openapi_doc = build_openapi()
+
+    def protected(handler: Handler) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            if token_bytes is None:
+                return _error(503, f"{TOKEN_ENV} is not set")
+            if not _authorized(request, token_bytes):
+                log.info("api_unauthorized", path=request.url.path,
+                         client=request.client.host if request.client else None)
+                return _error(401, "missing or wrong bearer token",
+                              headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+            try:
+                return await handler(request)
+            except _ApiError as exc:
+                return _Json(exc.body, status_code=exc.status)
+            except Exception as exc:  # answer 500, keep serving
+                log.exception("api_error", path=request.url.path, error=repr(exc))
+                return _error(500, f"internal error ({type(exc).__name__}); see the app log")
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        return endpoint
+
+    async def healthz(request: Request) -> Response:
+        return _Json({"status": "ok"})
+
+    async def status(request: Request) -> Response:
+        return _Json(controller.status())
+
+    async def hangup(request: Request) -> Response:
+        data = await _read_json(request)
+        try:
+            req = HangupRequest.model_validate(data)
+        except ValidationError as exc:
+            raise _validation_error(exc) from None
+        # Shielded: a client that disconnects must not cancel a teardown halfway.
+        found = await asyncio.shield(controller.hangup(req.call_id, req.role))
+        log.info("api_hangup", call_id=req.call_id, role=req.role, found=found)
+        if not found:
+            return _error(404, f"no active call {req.call_id} with role {req.role}")
+        return _Json({"ok": True})
+
+    async def reload(request: Request) -> Response:
+        applied, message = await asyncio.shield(controller.reload())
+        log.info("api_reload", applied=applied, message=message)
+        return _Json({"applied": applied, "message": message}, status_code=200 if applied else 409)
+
+    async def metrics(request: Request) -> Response:
+        st = controller.status()
+        ACTIVE_SESSIONS.set(len(st.get("active_sessions") or ()))
+        ARI_CONNECTED.set(1 if st.get("ari_connected") else 0)
+        encoder, content_type = choose_encoder(request.headers.get("accept", ""))
+        return Response(encoder(REGISTRY), media_type=content_type)
+
+    async def openapi(request: Request) -> Response:
+        return _Json(openapi_doc)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return _Json({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/status", protected(status), methods=["GET"]),
+        Route("/api/hangup", protected(hangup), methods=["POST"]),
+        Route("/api/reload", protected(reload), methods=["POST"]),
+        Route("/metrics", protected(metrics), methods=["GET"]),
+        Route("/openapi.json", protected(openapi), methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+
+class _InLoopServer(uvicorn.Server):
+    """uvicorn without its signal handling: the app owns SIGINT/SIGTERM (app.cli)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family, type_, proto, _, addr = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, type_, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class ApiServer:
+    """Serves `build_app(...)` on host:port as a task of the running event loop."""
+
+    def __init__(self, controller: Controller, host: str, port: int, token: str | None) -> None:
+        self.host = host
+        self.port = port
+        self._token = token or None
+        self.app = build_app(controller, self._token)
+        self._server: _InLoopServer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, timeout: float = 10.0) -> None:
+        """Bind (OSError if the address is taken), then return once uvicorn is serving."""
+        if self._task is not None:
+            return
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app, host=self.host, port=self.port, log_config=None, lifespan="off",
+            access_log=False, ws="none", server_header=False, timeout_graceful_shutdown=2,
+        )
+        server = _InLoopServer(config)
+        self._server = server
+        loop = asyncio.get_running_loop()
+        task = self._task = loop.create_task(server.serve(sockets=[sock]), name="api-server")
+        deadline = loop.time() + timeout
+        while not server.started:
+            if task.done():
+                self._server = self._task = None
+                sock.close()
+                task.result()  # raises the startup error, if any
+                raise RuntimeError("the API server stopped during startup")
+            if loop.time() > deadline:
+                await self.stop()
+                raise TimeoutError(f"the API server did not start on {self.host}:{self.port}")
+            await asyncio.sleep(0.01)
+        if self._token is None:
+            log.warning("api_token_missing", host=self.host, port=self.port,
+                        detail=f"{TOKEN_ENV} is not set: every endpoint but /healthz answers 503")
+        log.info("api_listening", host=self.host, port=self.port, auth=self._token is not None)
+
+    async def stop(self) -> None:
+        server, task = self._server, self._task
+        self._server = self._task = None
+        if server is None or task is None:
+            return
+        server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=5.0)
+        except TimeoutError:
+            server.force_exit = True
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        except Exception as exc:  # noqa: BLE001 - stopping must not fail the shutdown
+            log.warning("api_stop_error", error=repr(exc))

@@ -1,0 +1,85 @@
+"""Prometheus metrics, on a registry of our own (served at GET /metrics by app.api).
+
+A dedicated `REGISTRY` (not prometheus_client's global one) keeps the
+process-wide collectors (gc, platform) out and lets tests build several API
+apps in one process. Label values are small closed sets: never put a call id,
+a phone number or a name in a label.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal, get_args
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting"]
+STAGES: tuple[str, ...] = get_args(Stage)
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+CALLS = Counter(
+    "portaria_calls_total",
+    "Visitor calls ended, by condominium and outcome (authorized, denied, no_answer, abandoned, error, ...).",
+    ["condominium", "outcome"],
+    registry=REGISTRY,
+)
+ACTIVE_SESSIONS = Gauge(
+    "portaria_active_sessions",
+    "Visitor sessions currently live (refreshed from the session manager on every scrape).",
+    registry=REGISTRY,
+)
+ARI_CONNECTED = Gauge(
+    "portaria_ari_connected",
+    "1 while the ARI events WebSocket is connected, else 0 (refreshed on every scrape).",
+    registry=REGISTRY,
+)
+STAGE_LATENCY = Histogram(
+    "portaria_stage_latency_seconds",
+    "Latency of one pipeline stage: endpointing (last speech sample to end-of-speech decision), "
+    "stt, nlu, tts, first_reply_audio (last speech sample to first reply frame sent), "
+    "greeting (StasisStart to first greeting frame).",
+    ["stage"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.9, 1.5, 3, 6),
+    registry=REGISTRY,
+)
+BACKEND_ERRORS = Counter(
+    "portaria_backend_errors_total",
+    "Errors from external backends (backend: ari, stt, tts, nlu, gate; kind: timeout, http, auth, ...).",
+    ["backend", "kind"],
+    registry=REGISTRY,
+)
+AUDIOSOCKET_PROTOCOL_ERRORS = Counter(
+    "portaria_audiosocket_protocol_errors_total",
+    "AudioSocket connections closed for a protocol error (unknown kind, oversized length, unknown UUID).",
+    ["role"],
+    registry=REGISTRY,
+)
+PACING_JITTER = Histogram(
+    "portaria_pacing_jitter_seconds",
+    "Absolute deviation of each outbound 20 ms frame from its deadline.",
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05),
+    registry=REGISTRY,
+)
+
+# Pre-create the fixed label sets so dashboards see zeros rather than no series.
+for _stage in STAGES:
+    STAGE_LATENCY.labels(stage=_stage)
+for _role in ("visitor", "resident"):
+    AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=_role)
+
+
+def observe_stage(stage: Stage, seconds: float) -> None:
+    STAGE_LATENCY.labels(stage=stage).observe(seconds)
+
+
+@contextmanager
+def stage_timer(stage: Stage) -> Iterator[None]:
+    """`with stage_timer("stt"): ...` observes the block's wall time (also when it raises)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        observe_stage(stage, time.perf_counter() - t0)
