@@ -21,7 +21,8 @@ async def _run(config_path: str) -> int:
     settings = load_config(config_path)
     configure(settings.log.level, settings.log.file)
     log = structlog.get_logger("portaria")
-    svc = Service(settings, Secrets.from_env(), config_dir=Path(config_path).parent)
+    svc = Service(settings, Secrets.from_env(), config_dir=Path(config_path).parent,
+                  config_path=Path(config_path))
     await svc.start()
     log.info("portaria_ready", ari=settings.ari.url, visitor_port=svc.servers["visitor"].port,
              resident_port=svc.servers["resident"].port)
@@ -29,6 +30,14 @@ async def _run(config_path: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+
+    def reload() -> None:
+        async def run() -> None:
+            applied, message = await svc.api_controller.reload()
+            log.info("config_reload", applied=applied, message=message)
+        loop.create_task(run())
+
+    loop.add_signal_handler(signal.SIGHUP, reload)
     await stop.wait()
     log.info("portaria_stopping")
     await svc.stop()

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import structlog
 
+from app.api import ApiServer
 from app.ari import AriClient, EventStream
 from app.call import Call
 from app.config import Secrets, Settings
+from app.control import ServiceController
 from app.dialog.audit import AuditStore
 from app.dialog.context import Conversation
-from app.dialog.nlu import Extractor, build_extractor
+from app.dialog.nlu import Extractor
+from app.dialog.nlu.factory import build_extractor
 from app.dialog.session import SessionManager
 from app.dialog.visitor_flow import run_visitor
 from app.directory.directory import Directory
@@ -41,17 +44,18 @@ class Service:
     registry: LegRegistry = field(default_factory=LegRegistry)
 
     config_dir: Path = Path(".")
+    config_path: Path | None = None
 
     def __post_init__(self) -> None:
         s = self.settings
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
         self.tts = build_tts(s)
         self.stt: SpeechToText | None = build_stt(s.stt)
-        self.audit = AuditStore(self._path(s.audit.path))
+        self.audit = AuditStore(self.resolve_path(s.audit.path))
         self.directories: dict[str, Directory] = {}
         self.extractors: dict[str, Extractor] = {}
         for key, condo in s.condominiums.items():
-            directory = Directory.load(self._path(condo.directory))
+            directory = Directory.load(self.resolve_path(condo.directory))
             self.directories[key] = directory
             self.extractors[key] = build_extractor(s.nlu, directory)
         self.servers = {
@@ -60,14 +64,24 @@ class Service:
         }
         self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt)
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
+        self.api_controller = ServiceController(self)
+        self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)
 
-    def _path(self, p: str) -> Path:
+    def apply(self, settings: Settings, directories: dict[str, Directory]) -> None:
+        """Swap in a reloaded config for calls that start from now on."""
+        self.extractors = {k: build_extractor(settings.nlu, d) for k, d in directories.items()}
+        self.directories = directories
+        self.settings = settings
+        self.app.settings = settings
+
+    def resolve_path(self, p: str) -> Path:
         path = Path(p).expanduser()
         return path if path.is_absolute() else self.config_dir / path
 
     async def _flow(self, call: Call, settings: Settings) -> None:
         key = call.session.condominium
-        conv = Conversation(call=call, condo=settings.condominiums[key], directory=self.directories[key],
+        # Everything this call needs is taken now: a reload never changes a live call.
+        conv = Conversation(call=call, condo=call.condo, directory=self.directories[key],
                             extractor=self.extractors[key], audit=self.audit)
         await run_visitor(conv)
 
@@ -80,6 +94,7 @@ class Service:
     async def start(self, wait_connected: float = 10.0) -> None:
         for srv in self.servers.values():
             await srv.start()
+        await self.api.start()
         self.app.set_media_ports(self.servers["visitor"].port, self.servers["resident"].port)
         await self.prewarm()
         self.events.start()
@@ -89,6 +104,7 @@ class Service:
             log.warning("ari_not_connected_yet", url=self.settings.ari.url)
 
     async def stop(self) -> None:
+        await self.api.stop()
         await self.app.shutdown()
         await self.events.stop()
         for srv in self.servers.values():

@@ -161,7 +161,7 @@ class StasisApp:
             try:
                 await call.connect_party("visitor", channel_id, answer=True)
                 self.greeting_latencies.append(time.monotonic() - t0)
-                timeout = self.settings.condominiums[condo_key].session_timeout_s
+                timeout = condo.session_timeout_s
                 async with asyncio.timeout(timeout):
                     await self.flow(call, self.settings)
                 await call.end("conversation finished")

@@ -65,6 +65,7 @@ async def clean_asterisk(ari: AriClient) -> AsyncIterator[None]:
 def make_settings(**overrides: Any) -> Settings:
     base: dict[str, Any] = {
         "media": {"visitor_port": 0, "resident_port": 0},
+        "api": {"port": 0},
         "log": {"level": "info", "file": None},
         "ari": {"app": TEST_APP},
         "audit": {"path": str(Path(tempfile.gettempdir()) / "portaria-test-audit.sqlite3")},

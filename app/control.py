@@ -1,0 +1,63 @@
+"""The running app as the HTTP API sees it (app.api.control.Controller)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from app.api import ApiRole
+from app.config import ConfigError, load_config
+from app.directory.directory import Directory
+from app.directory.loader import DirectoryError
+
+if TYPE_CHECKING:
+    from app.service import Service
+
+
+class ServiceController:
+    def __init__(self, svc: Service) -> None:
+        self._svc = svc
+        self._t0 = time.monotonic()
+
+    def status(self) -> dict[str, Any]:
+        svc = self._svc
+        return {
+            "status": "ok",
+            "ari_connected": svc.events.connected.is_set(),
+            "uptime_s": round(time.monotonic() - self._t0, 1),
+            "active_sessions": [s.summary() for s in svc.sessions.all()],
+        }
+
+    async def hangup(self, call_id: str, role: ApiRole) -> bool:
+        call = self._svc.app.calls.get(call_id)
+        if call is None or call.ended.is_set():
+            return False
+        if role == "visitor":
+            await call.end("hung up by operator (API)")
+            return True
+        if call.session.resident_channel_id is None or "resident" not in call.legs:
+            return False
+        await call.hangup_resident()
+        return True
+
+    async def reload(self) -> tuple[bool, str]:
+        """New calls get the new config; live calls keep what they started with."""
+        svc = self._svc
+        if svc.config_path is None:
+            return False, "started without a config file: nothing to reload"
+        try:
+            new = await asyncio.to_thread(load_config, svc.config_path)
+        except ConfigError as exc:
+            return False, str(exc)
+        for section in ("ari", "media", "api", "stt", "tts", "audit", "log"):
+            if getattr(new, section) != getattr(svc.settings, section):
+                return False, f"{section}: changes need a restart; nothing applied"
+        try:
+            dirs = {k: await asyncio.to_thread(Directory.load, svc.resolve_path(c.directory))
+                    for k, c in new.condominiums.items()}
+        except DirectoryError as exc:
+            return False, str(exc)
+        svc.apply(new, dirs)
+        await svc.prewarm()
+        return True, f"reloaded {len(new.condominiums)} condominium(s); live calls keep their settings"

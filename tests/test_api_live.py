@@ -1,0 +1,92 @@
+"""The operator API against a real call on the real Asterisk."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import yaml
+
+from app.ari import AriClient
+from app.config import Secrets, load_config
+from app.service import Service
+from tests.asterisk_env import REPO, AsteriskEnv
+from tests.conftest import wait_clean
+from tests.phone import Phones
+
+TOKEN = "test-token-123"
+
+
+async def _service(aenv: AsteriskEnv, tmp_path: Path) -> Service:
+    cfg = {
+        "ari": {"url": aenv.ari_url, "app": "portaria"},
+        "media": {"visitor_port": 0, "resident_port": 0},
+        "api": {"port": 0},
+        "log": {"file": None},
+        "audit": {"path": str(tmp_path / "audit.sqlite3")},
+        "condominiums": {"apoena": {"directory": str(REPO / "data" / "apartamentos.json")}},
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    svc = Service(load_config(path), Secrets(ari_password=aenv.password, api_token=TOKEN),
+                  config_dir=tmp_path, config_path=path)
+    await svc.start()
+    return svc
+
+
+async def _wait_session(svc: Service) -> str:
+    for _ in range(100):
+        if svc.sessions.all():
+            return svc.sessions.all()[0].id
+        await asyncio.sleep(0.05)
+    raise AssertionError("no session appeared")
+
+
+async def test_operator_hangs_up_a_live_call_over_the_api(
+    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
+) -> None:
+    svc = await _service(aenv, tmp_path)
+    try:
+        phone = await phones.dial("100", wait=30)
+        call_id = await _wait_session(svc)
+        base = f"http://127.0.0.1:{svc.api.port}"
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with httpx.AsyncClient(base_url=base, headers=headers) as http:
+            status = (await http.get("/api/status")).json()
+            assert [s["call_id"] for s in status["active_sessions"]] == [call_id]
+            assert status["ari_connected"] is True
+            assert (await http.post("/api/hangup", json={"call_id": call_id, "role": "resident"})).status_code == 404
+            r = await http.post("/api/hangup", json={"call_id": call_id, "role": "visitor"})
+            assert r.status_code == 200, r.text
+        took = await phone.wait_hung_up(timeout=10)
+        assert took < 5
+        assert (await wait_clean(ari, svc)) == ([], [], 0)
+    finally:
+        await svc.stop()
+
+
+async def test_reload_applies_to_new_calls_and_keeps_the_live_one(
+    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
+) -> None:
+    svc = await _service(aenv, tmp_path)
+    try:
+        phone = await phones.dial("100", wait=6)
+        await _wait_session(svc)
+        cfg = yaml.safe_load((tmp_path / "config.yaml").read_text())
+        cfg["condominiums"]["apoena"]["phrases"] = {"greeting": "Portaria nova, boa noite."}
+        (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{svc.api.port}",
+                                     headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+            r = await http.post("/api/reload")
+            assert r.status_code == 200, r.text
+            # A broken file is refused and the running config kept.
+            (tmp_path / "config.yaml").write_text("media:\n  format: slin8\n")
+            bad = await http.post("/api/reload")
+            assert bad.status_code == 409 and "media.format" in bad.json()["message"]
+        assert len(svc.sessions) == 1, "the reload dropped the live call"
+        assert svc.settings.condominiums["apoena"].phrases.greeting == "Portaria nova, boa noite."
+        await phone.wait_hung_up(timeout=20)
+        assert (await wait_clean(ari, svc)) == ([], [], 0)
+    finally:
+        await svc.stop()
