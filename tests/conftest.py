@@ -120,11 +120,18 @@ def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, *
 
 
 @pytest.fixture
+def keypad_only() -> bool:
+    """Override to True in a test module or with parametrize to run the app without STT."""
+    return False
+
+
+@pytest.fixture
 async def gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, stt_server: Any, tmp_path: Any,
-               phones: Phones) -> AsyncIterator[Any]:
+               phones: Phones, keypad_only: bool) -> AsyncIterator[Any]:
     from tests.gate import EventTap, Gate
 
-    svc = Service(scenario_settings(aenv, stt_server.base_url, str(tmp_path / "audit.sqlite3")),
+    stt_url = None if keypad_only else stt_server.base_url
+    svc = Service(scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3")),
                   Secrets(ari_password=aenv.password, api_token=None))
     await svc.start()
     tap = EventTap(aenv)
