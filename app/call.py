@@ -131,6 +131,7 @@ class Call:
             energy_threshold_dbfs=e.energy_threshold_dbfs, silence_seconds=e.silence_seconds,
             min_utterance_seconds=e.min_utterance_seconds, max_utterance_seconds=e.max_utterance_seconds,
             pre_roll_seconds=e.pre_roll_seconds, guard_seconds=e.guard_seconds,
+            barge_in_start_frames=e.barge_in_frames,
         )
         barge = e.barge_in_visitor if role == "visitor" else e.barge_in_resident
         listener = Listener(leg, cfg, barge_in=barge)

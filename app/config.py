@@ -123,6 +123,9 @@ class EndpointingSettings(_Model):
     guard_seconds: float = Field(0.3, ge=0, le=3)
     barge_in_visitor: bool = True
     barge_in_resident: bool = True
+    # Loud frames in a row that interrupt our prompt; 3 = 60 ms keeps the prompt's
+    # stop within ~100 ms of the caller's first syllable at the phone.
+    barge_in_frames: int = Field(3, ge=1, le=25)
 
 
 class ResidentCallSettings(_Model):
