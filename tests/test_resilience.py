@@ -1,0 +1,87 @@
+"""Faults a real gate sees: Asterisk restarting mid-call, a media leg dropping,
+speech recognition failing. Nothing is left behind and the next call works."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+
+import pytest
+
+from app.ari import AriClient
+from app.service import Service
+from tests.asterisk_env import REPO
+from tests.conftest import wait_clean
+from tests.fakes.openai_server import Reply
+from tests.gate import Gate
+from tests.phone import Phones, speech_onset
+
+SANDBOX = str(REPO / "scripts" / "sandbox.sh")
+
+
+@pytest.mark.skipif(bool(os.environ.get("PORTARIA_ARI_URL")), reason="restarts the sandbox Asterisk only")
+async def test_asterisk_restart_mid_call_app_reconnects_and_serves_the_next_call(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
+    phone = await phones.dial("100", wait=60)
+    for _ in range(60):
+        if len(app.sessions):
+            break
+        await asyncio.sleep(0.05)
+    assert len(app.sessions) == 1
+    await asyncio.to_thread(subprocess.run, [SANDBOX, "stop"], check=True, capture_output=True)
+    for _ in range(50):
+        if not app.events.connected.is_set():
+            break
+        await asyncio.sleep(0.1)
+    assert not app.events.connected.is_set(), "the app did not notice Asterisk going away"
+    await asyncio.to_thread(subprocess.run, [SANDBOX, "start"], check=True, capture_output=True)
+    loop = asyncio.get_running_loop()
+    up = loop.time()
+    await asyncio.wait_for(app.events.connected.wait(), 10)
+    reconnect_s = loop.time() - up
+    print(f"ARI events reconnected {reconnect_s:.2f} s after ARI answered again")
+    assert reconnect_s <= 2.0
+    for _ in range(50):
+        if not len(app.sessions):
+            break
+        await asyncio.sleep(0.1)
+    assert len(app.sessions) == 0, "the dead call's session was not cleaned up"
+    del phone
+    nxt = await phones.dial("100", wait=4)
+    await nxt.wait_hung_up(timeout=20)
+    x, rate = await nxt.heard()
+    assert speech_onset(x, rate) is not None, "the next call heard no greeting"
+    assert (await wait_clean(ari, app)) == ([], [], 0)
+
+
+async def test_media_leg_dropped_ends_that_call_only(app: Service, phones: Phones, ari: AriClient) -> None:
+    a = await phones.dial("100", caller="7301", wait=30)
+    b = await phones.dial("100", caller="7302", wait=5)
+    for _ in range(100):
+        if len(app.sessions) == 2 and all(len(c.legs) for c in app.app.calls.values()):
+            break
+        await asyncio.sleep(0.05)
+    victim = next(c for c in app.app.calls.values() if c.session.data.get("caller_number") == "7301")
+    leg = victim.legs["visitor"]
+    # Asterisk's side of the leg goes away (as when its AudioSocket channel dies).
+    await ari.hangup(f"portaria-em-{leg.id}")
+    took = await a.wait_hung_up(timeout=10)
+    assert took < 5, "the call whose media dropped was not ended over ARI"
+    await b.wait_hung_up(timeout=20)
+    xb, rate = await b.heard()
+    assert speech_onset(xb, rate) is not None, "the other call was harmed"
+    assert (await wait_clean(ari, app)) == ([], [], 0)
+
+
+async def test_stt_failing_twice_switches_the_visitor_to_the_keypad(gate: Gate) -> None:
+    gate.stt.push(Reply.error(500), Reply("atrasado demais", delay_s=6))  # type: ignore[attr-defined]
+    await gate.resident("1003021", says=["DTMF:1"])
+    phone = await gate.visitor(["Boa tarde, entrega para o quinhentos e um.", "Quinhentos e um.",
+                                "DTMF:501#", "Pedro da Silva"])
+    await phone.wait_hung_up(timeout=120)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized" and d.decided_by == "resident_dtmf"
+    assert gate.tap.dtmf_on(phone.channel_id) == "#9"
+    assert (await wait_clean(gate.ari, gate.app, timeout=8)) == ([], [], 0)
