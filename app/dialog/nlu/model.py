@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 from app.directory.numbers import ApartmentRef
 
@@ -13,43 +13,87 @@ class Intent(enum.StrEnum):
     VISITA = "visita"
     ENTREGA = "entrega"
     SERVICO = "servico"
-    DESCONHECIDO = "desconhecido"
+    DESCONHECIDO = "desconhecido"  # said something, but no reason we know (LLM only)
 
 
 class NluError(Exception):
-    """An extractor backend failed (timeout, bad JSON); the caller falls back."""
+    """An extractor backend failed; callers fall back to the rules.
+
+    `kind` is a small closed set for metrics and logs: timeout, connection,
+    http, auth, rate_limit, bad_json.
+    """
+
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+# The slot the dialog has just asked for, so a bare answer ("Pedro") lands in it.
+Slot = Literal["visitor_name", "resident_name", "apartment"]
 
 
 @dataclass(frozen=True)
 class Extraction:
     intent: Intent | None = None
-    intent_detail: str | None = None  # "ifood", "correios", "uber", "eletricista", ...
+    intent_detail: str | None = None  # "ifood", "correios", "uber", "99", "eletricista", "gás", ...
     visitor_name: str | None = None
     apartment: ApartmentRef | None = None
     resident_name: str | None = None
     wants_keypad: bool = False
-    confidence: float = 0.0
+    confidence: float = 0.0  # 0..1; low when nothing was recognized or cues conflict
+
+
+_SLOTS = frozenset({"intent", "intent_detail", "visitor_name", "apartment", "resident_name"})
 
 
 @dataclass
 class VisitState:
-    """Accumulated over the conversation: newer values win, None never erases."""
+    """What the visitor has told us so far, over all turns.
+
+    `merge` lets a newer value replace an older one (visitors correct
+    themselves: "não, é o 502"), but None never erases: a turn that does not
+    mention the apartment leaves the known one alone. Fields in `confirmed`
+    (the visitor said "isso" to them) only change through an explicit
+    assignment by the dialog, never through `merge`.
+    """
 
     intent: Intent | None = None
     intent_detail: str | None = None
     visitor_name: str | None = None
     apartment: ApartmentRef | None = None
     resident_name: str | None = None
+    awaiting: Slot | None = None  # set by the dialog before it listens
+    confirmed: set[str] = field(default_factory=set)
 
     def merge(self, e: Extraction) -> None:
-        if e.intent is not None and e.intent is not Intent.DESCONHECIDO:
+        # "I can't say why" adds nothing to a reason already given.
+        vague = e.intent is Intent.DESCONHECIDO and self.intent is not None
+        if e.intent is not None and e.intent is not self.intent and not vague \
+                and "intent" not in self.confirmed:
             self.intent = e.intent
-        elif e.intent is Intent.DESCONHECIDO and self.intent is None:
-            self.intent = e.intent
-        self.intent_detail = e.intent_detail or self.intent_detail
-        self.visitor_name = e.visitor_name or self.visitor_name
-        self.apartment = e.apartment or self.apartment
-        self.resident_name = e.resident_name or self.resident_name
+            # The old detail described the old intent ("ifood" is no electrician).
+            if "intent_detail" not in self.confirmed:
+                self.intent_detail = None
+        for name in ("intent_detail", "visitor_name", "resident_name"):
+            value = getattr(e, name)
+            if value is not None and name not in self.confirmed:
+                setattr(self, name, value)
+        if e.apartment is not None and "apartment" not in self.confirmed:
+            self.apartment = self._same_door(e.apartment)
+
+    def confirm(self, *names: str) -> None:
+        """Protect slots the visitor confirmed from later merges."""
+        for name in names:
+            if name not in _SLOTS:
+                raise ValueError(f"VisitState has no slot {name!r}")
+            self.confirmed.add(name)
+
+    def _same_door(self, new: ApartmentRef) -> ApartmentRef:
+        # "doze" after "doze bloco B" is the same apartment, not one without a block.
+        old = self.apartment
+        if old is not None and new.block is None and old.number == new.number:
+            return old
+        return new
 
 
 class Extractor(Protocol):

@@ -1,0 +1,241 @@
+"""People's names in a visitor's words: their own, and the resident's they ask for.
+
+Names are open vocabulary, so they are read from their context: a cue before
+("meu nome é", "vim ver a", "entrega pra") or after ("Pedro aqui", "a Rafaela
+tá me esperando"), then name-like words up to a pause or a word that is
+never a name. A resident's name said with no cue at all is still found by
+comparing each word with the directory's names, word by word (canonical
+spelling, fuzzy within a guard so that "Rafael" is not "Rafaela" and "sim"
+is never "Simone").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from app.dialog.nlu import lexicon as lx
+from app.dialog.nlu.text import PhraseIndex, Word, index, title
+from app.directory.directory import Directory
+from app.directory.normalize import canonical_name, normalize
+
+
+def _norms(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for w in words for t in normalize(w).split())
+
+
+_PARTICLES = _norms(lx.PARTICLES)
+_SKIP_VISITOR = _norms(lx.ARTICLES)
+_SKIP_RESIDENT = _norms((*lx.ARTICLES, *lx.HONORIFICS))
+_OPENERS = _norms(lx.CLAUSE_OPENERS)
+_COMMON_SURNAMES = frozenset(canonical_name(w) for w in lx.COMMON_WORD_SURNAMES)
+# Every word of every cue, plus fillers, numbers and replies: never part of a name.
+# "luiza" and "ze" stay names although brand names contain them.
+NEVER_NAME = (
+    _norms(lx.FILLERS) | _norms(lx.NUMBER_WORDS) | _norms(lx.REPLY_WORDS) | _norms(lx.NOT_NAMES)
+    | _norms(lx.VAGUE)
+    | _norms(lx.INTENT_CUES) | _norms(lx.VISITOR_SUFFIXES) | _norms(lx.VISITOR_ARRIVED) | _norms(lx.RESIDENT_SUFFIXES)
+    | _norms(lx.KEYPAD_CUES) | _norms(lx.HONORIFICS)
+    | _norms(lx.RESIDENT_CUES) | _norms(lx.VISITOR_CUES)
+) - _PARTICLES - {"luiza", "ze", "james"}
+
+MAX_NAME_WORDS = 4
+_FUZZY_MIN = 85.0  # rapidfuzz ratio for a misheard name word ("Fernada" for "Fernanda")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int  # word indexes, end exclusive
+    end: int
+    text: str  # as written, title-cased: "Pedro da Silva"
+    strong: bool  # found after a cue (not only by looking it up in the directory)
+    known: bool  # some word of it is a resident's name word
+
+
+def _is_name_word(w: Word, cased: bool) -> bool:
+    """A word that can be (part of) a name; particles only join two of them."""
+    if w.norm in NEVER_NAME or w.norm in _PARTICLES or len(w.norm) < 2 or not w.norm.isalpha():
+        return False
+    # When the recognizer capitalizes names, "sou o entregador" has none.
+    return not cased or w.raw[:1].isupper()
+
+
+def _read_name(ws: Sequence[Word], i: int, cased: bool) -> int:
+    """End index of the name starting at word i (i itself when there is none)."""
+    j, count = i, 0
+    while j < len(ws) and count < MAX_NAME_WORDS:
+        if j > i and ws[j].pause:
+            break
+        w = ws[j]
+        if _is_name_word(w, cased):
+            j, count = j + 1, count + 1
+            continue
+        # "Pedro da Silva" goes on; "João da Vivo", "Ana do 202" stop before the particle.
+        if (count and w.norm in _PARTICLES and j + 1 < len(ws) and not ws[j + 1].pause
+                and _is_name_word(ws[j + 1], cased)):
+            j += 1
+            continue
+        break
+    return j
+
+
+def _clause_start(ws: Sequence[Word], i: int) -> bool:
+    """Only greetings and fillers before word i in its sentence (or since the last comma)."""
+    for j in range(i - 1, -1, -1):
+        if ws[j + 1].pause:
+            return True
+        if ws[j].norm not in _OPENERS:
+            return False
+    return True
+
+
+class NameFinder:
+    def __init__(self, directory: Directory) -> None:
+        vocabulary = {
+            token
+            for apartment in directory.apartments
+            for resident in apartment.residents
+            for token in canonical_name(resident.name).split()
+            if len(token) >= 3 and token not in _PARTICLES
+        }
+        # A name word and a fuzzy look-alike share their first letter: search only those.
+        self._by_letter: dict[str, list[str]] = {}
+        for token in sorted(vocabulary):
+            self._by_letter.setdefault(token[0], []).append(token)
+        self._vocabulary = frozenset(vocabulary)
+        self._visitor_cues = index(lx.VISITOR_CUES)
+        self._clause_cues = frozenset(normalize(c) for c in lx.AT_CLAUSE_START)
+        self._resident_cues = PhraseIndex(
+            [(c, True) for c in lx.RESIDENT_CUES] + [(c, False) for c in lx.WEAK_RESIDENT_CUES]
+        )
+        self._visitor_suffixes = index(lx.VISITOR_SUFFIXES)
+        self._visitor_arrived = index(lx.VISITOR_ARRIVED)
+        self._resident_suffixes = index(lx.RESIDENT_SUFFIXES)
+
+    # --- directory look-up -------------------------------------------------
+
+    def directory_word(self, norm: str) -> bool:
+        """Whether a word is (a misheard form of) a word of some resident's name."""
+        if len(norm) < 3 or norm in NEVER_NAME or not norm.isalpha():
+            return False
+        token = canonical_name(norm)
+        if token in self._vocabulary:
+            return True
+        if len(token) < 4:
+            return False
+        hit = process.extractOne(token, self._by_letter.get(token[0], ()), scorer=fuzz.ratio,
+                                 score_cutoff=_FUZZY_MIN)
+        # Same last letter: "Rafael" is not "Rafaela", "Fernando" not "Fernanda".
+        return hit is not None and hit[0][-1] == token[-1]
+
+    def known(self, ws: Sequence[Word], start: int, end: int) -> bool:
+        return any(self.directory_word(w.norm) for w in ws[start:end] if w.norm not in _PARTICLES)
+
+    def _span(self, ws: Sequence[Word], start: int, end: int, strong: bool) -> NameSpan:
+        text = title(" ".join(w.raw for w in ws[start:end]), _PARTICLES)
+        return NameSpan(start, end, text, strong, self.known(ws, start, end))
+
+    # --- cues ----------------------------------------------------------------
+
+    def visitor(self, ws: Sequence[Word], cased: bool, before: Sequence[int] = ()) -> NameSpan | None:
+        """The visitor's own name; `before` are word indexes of "da <company>" ("João da Vivo")."""
+        norms = [w.norm for w in ws]
+        for i, cue, _ in self._visitor_cues.find_all(norms):
+            if " ".join(cue) in self._clause_cues and not _clause_start(ws, i):
+                continue
+            start = i + len(cue)
+            while start < len(ws) and ws[start].norm in _SKIP_VISITOR:
+                start += 1
+            end = _read_name(ws, start, cased) if start < len(ws) else start
+            if end > start:
+                return self._span(ws, start, end, strong=True)
+        for i, _cue, _ in self._visitor_suffixes.find_all(norms):
+            before_cue = self._name_before(ws, i, cased)
+            # "o Pedro aqui": the article may open the clause.
+            if before_cue is not None and _clause_start(ws, before_cue.start - (
+                    1 if before_cue.start > 0 and ws[before_cue.start - 1].norm in _SKIP_VISITOR else 0)):
+                return before_cue
+        for i, _cue, _ in self._visitor_arrived.find_all(norms):
+            arrived = self._name_before(ws, i, cased)
+            if arrived is not None:
+                return arrived
+        for i in before:
+            before_company = self._name_before(ws, i, cased)
+            if before_company is not None and _clause_start(ws, before_company.start):
+                return before_company
+        return None
+
+    def resident(self, ws: Sequence[Word], cased: bool, taken: range | None) -> NameSpan | None:
+        """The best cued resident name outside `taken` (the visitor's own name)."""
+        norms = [w.norm for w in ws]
+        found: list[NameSpan] = []
+        for i, cue, strong in self._resident_cues.find_all(norms):
+            start = i + len(cue)
+            while start < len(ws) and ws[start].norm in _SKIP_RESIDENT:
+                start += 1
+            end = _read_name(ws, start, cased) if start < len(ws) else start
+            if end > start and (taken is None or start not in taken):
+                span = self._span(ws, start, end, strong)
+                # "pra hoje", "pra Pedro": a weak cue needs the directory or a capital letter.
+                if strong or span.known or (cased and not ws[start].sentence_start):
+                    found.append(span)
+        for i, _cue, _ in self._resident_suffixes.find_all(norms):
+            before = self._name_before(ws, i, cased)
+            if before is not None and (taken is None or before.start not in taken):
+                found.append(before)
+        if not found:
+            return None
+        # Prefer a name the directory knows, then a strong cue, then the first said.
+        return max(found, key=lambda s: (s.known, s.strong, -s.start))
+
+    def _name_before(self, ws: Sequence[Word], i: int, cased: bool) -> NameSpan | None:
+        if i == 0 or ws[i].pause:
+            return None
+        start = i
+        while start > 0 and not ws[start].pause and (
+            _is_name_word(ws[start - 1], cased)
+            or (ws[start - 1].norm in _PARTICLES and start < i and start - 1 > 0
+                and _is_name_word(ws[start - 2], cased))
+        ):
+            start -= 1
+            if i - start > MAX_NAME_WORDS + 1:
+                return None
+        if start == i:
+            return None
+        return self._span(ws, start, i, strong=True)
+
+    # --- no cue: look every word up in the directory --------------------------
+
+    def spot(self, ws: Sequence[Word], taken: set[int]) -> NameSpan | None:
+        """The longest run of directory name words, e.g. "Simone Araújo" in "entrega Simone Araújo"."""
+        best: NameSpan | None = None
+        i = 0
+        while i < len(ws):
+            if i in taken or not self.directory_word(ws[i].norm):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(ws) and j not in taken and not ws[j].pause:
+                if self.directory_word(ws[j].norm):
+                    j += 1
+                elif (ws[j].norm in _PARTICLES and j + 1 < len(ws) and j + 1 not in taken
+                      and not ws[j + 1].pause and self.directory_word(ws[j + 1].norm)):
+                    j += 2
+                else:
+                    break
+            if self._plausible_alone(ws, i, j):
+                span = NameSpan(i, j, title(" ".join(w.raw for w in ws[i:j]), _PARTICLES),
+                                strong=False, known=True)
+                if best is None or (span.end - span.start) > (best.end - best.start):
+                    best = span
+            i = j
+        return best
+
+    def _plausible_alone(self, ws: Sequence[Word], i: int, j: int) -> bool:
+        # "graças a Deus", "dois dias": an everyday word alone is a surname only
+        # when written as one (capital letter mid-sentence).
+        if j - i > 1 or canonical_name(ws[i].norm) not in _COMMON_SURNAMES:
+            return True
+        return ws[i].raw[:1].isupper() and not ws[i].sentence_start
