@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 
@@ -30,6 +32,7 @@ from app.media.stt import SpeechToText, SttError
 from app.media.tts import CachedTts
 from app.media.tts.resample import resample
 from app.media.vad import EndpointerConfig
+from app.metrics import BACKEND_ERRORS, observe_stage
 
 log = structlog.get_logger(__name__)
 
@@ -63,7 +66,9 @@ class Call:
         stt: SpeechToText | None = None,
         app_name: str = "portaria",
         expect_stasis: Callable[[str], asyncio.Future[None]] | None = None,
+        publish: Callable[..., None] | None = None,
     ) -> None:
+        self._publish = publish or (lambda *a, **k: None)
         self._expect_stasis = expect_stasis
         self.session = session
         self.condo = condo
@@ -73,6 +78,10 @@ class Call:
         self.listeners: dict[Role, Listener] = {}
         self._ring: tuple[str, asyncio.Future[RingOutcome]] | None = None
         self._bridge_of: dict[Role, str] = {}
+        # Latency record of this call (benchmarks and /metrics read it).
+        self.timings: dict[str, float] = {}
+        self.turns: list[dict[str, Any]] = []
+        self._pending_turn: dict[str, Any] | None = None
         self._ari = ari
         self._sessions = sessions
         self._registry = registry
@@ -150,9 +159,28 @@ class Call:
         leg = self.legs.get(role)
         if leg is None or leg.closed.is_set():
             return False
+        t0 = time.monotonic()
         pcm = await self._tts.synthesize(text, leg.sample_rate)
+        observe_stage("tts", time.monotonic() - t0)
         pb = leg.play(pcm, label=text[:40])
-        return await pb.done
+        done = await pb.done
+        self._note_first_audio(role, pb.first_frame_at)
+        return done
+
+    def _note_first_audio(self, role: Role, first_frame_at: float | None) -> None:
+        """Turn latency: the caller's last speech sample to our first reply frame."""
+        if first_frame_at is None:
+            return
+        t = self.timings
+        if "greeting_s" not in t and "stasis_start_at" in self.session.data:
+            t["greeting_s"] = first_frame_at - self.session.data["stasis_start_at"]
+            observe_stage("greeting", t["greeting_s"])
+        if self._pending_turn is not None and self._pending_turn["role"] == role:
+            turn = self._pending_turn
+            turn["first_reply_audio_s"] = first_frame_at - turn["speech_end"]
+            observe_stage("first_reply_audio", turn["first_reply_audio_s"])
+            self.turns.append(turn)
+            self._pending_turn = None
 
     async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
         leg = self.legs.get(role)
@@ -175,14 +203,21 @@ class Call:
         if heard.kind != "speech" or heard.utterance is None:
             return Input(heard.kind, digit=heard.digit)
         u = heard.utterance
+        turn: dict[str, Any] = {"role": role, "speech_end": u.end, "endpointing_s": heard.emitted_at - u.end}
+        observe_stage("endpointing", turn["endpointing_s"])
         text: str | None = None
         if transcribe and self._stt is not None:
+            t0 = time.monotonic()
             try:
                 text = (await self._stt.transcribe(u.pcm, u.sample_rate)).text
                 self._stt_failures = 0
             except SttError as exc:
                 self._stt_failures += 1
+                BACKEND_ERRORS.labels(backend="stt", kind="error").inc()
                 log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
+            turn["stt_s"] = time.monotonic() - t0
+            observe_stage("stt", turn["stt_s"])
+        self._pending_turn = turn
         return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
 
     async def call_resident(self, number: str) -> RingOutcome:
@@ -203,6 +238,8 @@ class Call:
             self._ring = None
             return "failed"
         log.info("resident_ringing", endpoint=endpoint, channel=ch_id)
+        self._publish("resident.called", self.session.id, self.session.condominium, endpoint=endpoint,
+                      channel=ch_id)
         try:
             outcome = await asyncio.wait_for(fut, rc.ring_timeout_s + 5)
         except TimeoutError:

@@ -185,6 +185,9 @@ class Settings(_Model):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     default_condominium: str = "apoena"
+    # Folder of per-condominium files (<key>.yaml, each one condominium's settings),
+    # merged with `condominiums:` below; relative to the config file.
+    condominiums_dir: str | None = None
     condominiums: dict[str, CondominiumSettings] = Field(
         default_factory=lambda: {"apoena": CondominiumSettings()}
     )
@@ -280,15 +283,56 @@ def parse_config(text: str, source: str = "config.yaml") -> Settings:
         raise ConfigError(source, problems) from None
 
 
-def load_config(path: str | Path) -> Settings:
-    p = Path(path)
+def _read(p: Path) -> str:
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(str(p), [f"cannot read the file: {exc.strerror}"]) from None
+
+
+def _load_condominium_file(p: Path) -> CondominiumSettings:
+    text = _read(p)
+    try:
+        root = yaml.compose(text)
+        data: Any = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(str(p), [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if not isinstance(data, dict):
+        raise ConfigError(str(p), ["line 1: a condominium file must be a mapping"])
+    secrets = _secret_keys(root)
+    if secrets:
+        raise ConfigError(str(p), [f"line {line}: {path}: secrets are not read from files" for path, line in secrets])
+    try:
+        return CondominiumSettings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(str(p), [
+            f"line {_line_of(root, tuple(e['loc']))}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+            for e in exc.errors()
+        ]) from None
+
+
+def load_config(path: str | Path) -> Settings:
+    p = Path(path)
+    text = _read(p)
     settings = parse_config(text, str(p))
     problems = []
     base = p.parent
+    if settings.condominiums_dir:
+        folder = Path(settings.condominiums_dir)
+        folder = folder if folder.is_absolute() else base / folder
+        if not folder.is_dir():
+            line = _line_of(yaml.compose(text), ("condominiums_dir",))
+            raise ConfigError(str(p), [f"line {line}: condominiums_dir: folder {folder} does not exist"])
+        extra: dict[str, CondominiumSettings] = {}
+        for f in sorted(folder.glob("*.yaml")):
+            if f.stem in settings.condominiums:
+                raise ConfigError(str(f), [f"condominium {f.stem!r} is also defined in {p}"])
+            condo = _load_condominium_file(f)
+            # Relative paths inside a condominium file are relative to the main config.
+            extra[f.stem] = condo
+        settings = settings.model_copy(update={"condominiums": {**settings.condominiums, **extra}})
     for key, condo in settings.condominiums.items():
         d = Path(condo.directory)
         if not (d if d.is_absolute() else base / d).exists():

@@ -10,6 +10,7 @@ import structlog
 
 from app.api import ApiServer
 from app.ari import AriClient, EventStream
+from app.bus import EventBus
 from app.call import Call
 from app.config import Secrets, Settings
 from app.control import ServiceController
@@ -48,6 +49,9 @@ class Service:
 
     def __post_init__(self) -> None:
         s = self.settings
+        self.bus = EventBus()
+        self.sessions = SessionManager(on_change=lambda sess, what, old, new: self.bus.publish(
+            "state", sess.id, sess.condominium, field=what, old=old, new=new))
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
         self.tts = build_tts(s)
         self.stt: SpeechToText | None = build_stt(s.stt)
@@ -62,7 +66,8 @@ class Service:
             "visitor": AudioSocketServer("visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer),
             "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
         }
-        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt)
+        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt,
+                             bus=self.bus)
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
         self.api_controller = ServiceController(self)
         self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)

@@ -17,12 +17,14 @@ import structlog
 
 from app.ari import AriClient, AriError
 from app.call import CHANNEL_PREFIX, Call, MediaTarget
+from app.bus import EventBus
 from app.config import Settings
 from app.dialog.ports import Role
 from app.dialog.session import SessionManager
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText
 from app.media.tts import CachedTts
+from app.metrics import CALLS
 
 log = structlog.get_logger(__name__)
 
@@ -39,8 +41,10 @@ class StasisApp:
         tts: CachedTts,
         flow: FlowRunner,
         stt: SpeechToText | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.stt = stt
+        self.bus = bus or EventBus()
         self.settings = settings
         self.ari = ari
         self.sessions = sessions
@@ -71,6 +75,10 @@ class StasisApp:
         etype = event.get("type")
         channel = event.get("channel") or {}
         channel_id = str(channel.get("id", ""))
+        owner = self.sessions.by_channel(channel_id)
+        self.bus.publish("ari", owner.id if owner else None, owner.condominium if owner else None,
+                         type=etype, channel=channel_id, name=channel.get("name"),
+                         args=event.get("args"), digit=event.get("digit"), cause=event.get("cause_txt"))
         if etype == "StasisStart":
             self._on_stasis_start(event, channel_id)
         elif etype in ("StasisEnd", "ChannelDestroyed"):
@@ -151,8 +159,11 @@ class StasisApp:
         condo_key, condo = self.settings.condominium(condo_arg)
         session = self.sessions.create_session(condo_key, channel_id)
         session.data["caller_number"] = caller
+        session.data["stasis_start_at"] = t0
+        self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
         call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
-                    stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis)
+                    stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
+                    publish=self.bus.publish)
         self.calls[session.id] = call
 
         async def run() -> None:
@@ -174,6 +185,14 @@ class StasisApp:
                 await call.end(f"error: {type(exc).__name__}")
             finally:
                 self.calls.pop(session.id, None)
+                d = session.data
+                if "outcome" in d:
+                    self.bus.publish("decision", session.id, condo_key, outcome=d["outcome"],
+                                     gate_opened=d.get("gate_opened", False), apartment=d.get("apartment"),
+                                     resident=d.get("resident"))
+                self.bus.publish("call.ended", session.id, condo_key, reason=session.end_reason,
+                                 duration_s=round(session.duration, 2))
+                CALLS.labels(condominium=condo_key, outcome=str(session.data.get("outcome", "ended"))).inc()
 
         call.task = asyncio.get_running_loop().create_task(run(), name=f"call-{session.id[:8]}")
 

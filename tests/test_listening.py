@@ -30,19 +30,20 @@ async def test_endpointer_finds_each_phrase_played_through_asterisk(
     async def collect(call: Call, settings: Settings) -> None:
         await call.say("visitor", settings.condominiums[call.session.condominium].phrases.greeting)
         listener = call.listeners["visitor"]
+        # Up to one more than played (a 4th would be a false utterance), 6 s after the last.
         while len(heard) < 4:
-            h = await listener.next(12.0)
+            h = await listener.next(14.0 if not heard else 6.0)
             if h.kind != "speech":
                 break
             heard.append(h)
-        leg = call.legs["visitor"]
-        assert leg.first_audio_at is not None
-        anchor.append(leg.first_audio_at)
+            leg = call.legs["visitor"]
+            if not anchor and leg.first_audio_at is not None:
+                anchor.append(leg.first_audio_at)
         await call.end("test over")
 
     app.app.flow = collect
     sound = phones.sound("three-phrases", pcm, 8000)
-    phone = await phones.dial("100", play=sound, wait=20)
+    phone = await phones.dial("100", play=sound, wait=30)
     await phone.wait_hung_up(timeout=40)
     assert len(heard) == len(truth), f"found {len(heard)} utterances for {len(truth)} played"
     t0 = anchor[0]

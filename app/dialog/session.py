@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ class TurnState(enum.StrEnum):
     IA_TURN = "IA_TURN"
 
 
+StateListener = Callable[["Session", str, str, str], None]  # session, field, old, new
+
+
 @dataclass
 class Session:
     id: str
@@ -35,8 +39,9 @@ class Session:
     visitor_channel_id: str
     created_at: float = field(default_factory=time.time)
     started_monotonic: float = field(default_factory=time.monotonic)
-    state: ConversationState = ConversationState.COLETANDO_DADOS
-    turn: TurnState = TurnState.IA_TURN
+    _state: ConversationState = ConversationState.COLETANDO_DADOS
+    _turn: TurnState = TurnState.IA_TURN
+    on_change: StateListener | None = field(default=None, repr=False)
     # ARI objects this session created; cleanup deletes exactly these.
     bridge_ids: list[str] = field(default_factory=list)
     channel_ids: list[str] = field(default_factory=list)
@@ -44,6 +49,26 @@ class Session:
     data: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
     end_reason: str = ""
+
+    @property
+    def state(self) -> ConversationState:
+        return self._state
+
+    @state.setter
+    def state(self, value: ConversationState) -> None:
+        old, self._state = self._state, value
+        if old is not value and self.on_change is not None:
+            self.on_change(self, "state", old.value, value.value)
+
+    @property
+    def turn(self) -> TurnState:
+        return self._turn
+
+    @turn.setter
+    def turn(self, value: TurnState) -> None:
+        old, self._turn = self._turn, value
+        if old is not value and self.on_change is not None:
+            self.on_change(self, "turn", old.value, value.value)
 
     @property
     def duration(self) -> float:
@@ -63,12 +88,14 @@ class Session:
 
 
 class SessionManager:
-    def __init__(self) -> None:
+    def __init__(self, on_change: StateListener | None = None) -> None:
         self._sessions: dict[str, Session] = {}
         self._by_channel: dict[str, str] = {}
+        self._on_change = on_change
 
     def create_session(self, condominium: str, visitor_channel_id: str) -> Session:
-        s = Session(id=uuid.uuid4().hex, condominium=condominium, visitor_channel_id=visitor_channel_id)
+        s = Session(id=uuid.uuid4().hex, condominium=condominium, visitor_channel_id=visitor_channel_id,
+                    on_change=self._on_change)
         self._sessions[s.id] = s
         self.bind_channel(s, visitor_channel_id)
         return s

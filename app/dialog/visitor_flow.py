@@ -16,9 +16,11 @@ from app.dialog.audit import Decision
 from app.dialog.context import Conversation
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
+from app.dialog.nlu.model import Slot
 from app.dialog.ports import Input
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
+from app.metrics import stage_timer
 from app.directory.directory import Resolution
 from app.directory.model import ResidentMatch
 
@@ -87,6 +89,8 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             answer = classify_confirmation(text)
             if answer is Reply.YES:
                 _accept(conv, pending_confirm)
+                conv.visit.resident_name = pending_confirm.resident.name
+                conv.visit.confirm("resident_name", "apartment")
                 pending_confirm = None
                 if conv.visit.visitor_name:
                     return True
@@ -96,7 +100,8 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             if answer is Reply.NO:
                 conv.visit.resident_name = None
                 conv.visit.apartment = None
-        extraction = await conv.extractor.extract(text, conv.visit)
+        with stage_timer("nlu"):
+            extraction = await conv.extractor.extract(text, conv.visit)
         conv.visit.merge(extraction)
         if extraction.wants_keypad:
             return await collect_by_keypad(conv)
@@ -108,7 +113,20 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             return True
         if res.status == "ok" and res.matches and res.matches[0].score < CONFIRM_BELOW and conv.resident is None:
             pending_confirm = res.matches[0]
+        # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
+        conv.visit.awaiting = _slot_asked(conv, question)
         await _say(conv, question)
+    return None
+
+
+def _slot_asked(conv: Conversation, question: str) -> Slot | None:
+    p = conv.phrases
+    if question == p.ask_name:
+        return "visitor_name"
+    if question in (p.ask_apartment, p.ask_everything) or question.startswith(p.apartment_not_found[:12]):
+        return "apartment"
+    if question.startswith(p.ask_choice[:10]):
+        return "resident_name"
     return None
 
 

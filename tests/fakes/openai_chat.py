@@ -17,19 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import time
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.fakes.loopback import LoopbackServer
 
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
     400: ("invalid_request_error", None, "Invalid request."),
@@ -78,22 +77,12 @@ def _error(status: int, message: str | None = None) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-class _QuietServer(uvicorn.Server):
-    # The fake must not take over the test runner's Ctrl+C.
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
-class ScriptedChatServer:
+class ScriptedChatServer(LoopbackServer):
     def __init__(self, script: Iterable[ChatReply] = (), *, api_key: str | None = None) -> None:
+        super().__init__()
         self._script: deque[ChatReply] = deque(script)
         self.api_key = api_key  # when set, requests without "Bearer <api_key>" get 401
         self.requests: list[ChatRequest] = []
-        self.port = 0
-        self._server: _QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._closing: asyncio.Event | None = None
 
     @property
     def base_url(self) -> str:
@@ -133,41 +122,8 @@ class ScriptedChatServer:
             return _error(reply.status, reply.message)
         return JSONResponse(_completion(body, reply.text, len(self.requests)))
 
-    async def start(self) -> None:
-        app = Starlette(routes=[Route("/v1/chat/completions", self._handle, methods=["POST"])])
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2)
-        self._closing = asyncio.Event()
-        self._server = _QuietServer(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()
-                raise RuntimeError("scripted chat server stopped during start-up")
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        if self._server is None or self._task is None:
-            return
-        assert self._closing is not None
-        self._closing.set()
-        self._server.should_exit = True
-        await self._task
-        self._server = None
-        self._task = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/v1/chat/completions", self._handle, methods=["POST"])])
 
 
 def _check(body: dict[str, Any]) -> str | None:

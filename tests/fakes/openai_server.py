@@ -18,22 +18,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import socket
 import threading
 import time
 import wave
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from tests.fakes.loopback import LoopbackServer
 
 # OpenAI's (type, code, message) for the statuses tests script.
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
@@ -111,15 +111,9 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(Reply.error(status, message).error_body(), status_code=status)
 
 
-class _QuietServer(uvicorn.Server):
-    # The fake must not take over the test runner's Ctrl+C.
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
-class ScriptedTranscriptionServer:
+class ScriptedTranscriptionServer(LoopbackServer):
     def __init__(self, script: Iterable[str | Reply] = (), *, api_key: str | None = None) -> None:
+        super().__init__()
         self._script: deque[Reply] = deque(
             r if isinstance(r, Reply) else Reply(text=r) for r in script
         )
@@ -128,10 +122,6 @@ class ScriptedTranscriptionServer:
         self.requests = 0
         self.in_flight = 0
         self.max_in_flight = 0
-        self.port = 0
-        self._server: _QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._closing: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
 
@@ -203,43 +193,8 @@ class ScriptedTranscriptionServer:
 
     # --- asyncio use -------------------------------------------------------
 
-    async def start(self) -> None:
-        app = Starlette(routes=[Route("/v1/audio/transcriptions", self._handle, methods=["POST"])])
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off",
-            timeout_graceful_shutdown=2,
-        )
-        self._closing = asyncio.Event()
-        self._server = _QuietServer(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            if self._task.done():
-                self._task.result()  # raises the start-up error
-                raise RuntimeError("scripted transcription server stopped during start-up")
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        if self._server is None or self._task is None:
-            return
-        assert self._closing is not None
-        self._closing.set()
-        self._server.should_exit = True
-        await self._task
-        self._server = None
-        self._task = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/v1/audio/transcriptions", self._handle, methods=["POST"])])
 
     # --- sync use: the same server on its own loop in a thread ---------------
 

@@ -1,0 +1,86 @@
+"""Configuration: the shipped file is valid; every kind of bad file is refused
+with the file, line and field named; per-condominium files; the CLI's exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import ConfigError, load_config, parse_config
+from tests.asterisk_env import REPO
+
+
+def test_shipped_config_is_valid_and_has_both_condominiums() -> None:
+    s = load_config(REPO / "config.yaml")
+    assert set(s.condominiums) == {"apoena", "jardins"}
+    assert s.condominiums["apoena"].phrases.greeting == "Condomínio Apoena, em que posso ajudar?"
+    assert s.condominium("jardins")[1].gate.dtmf == "*5"
+    assert s.condominium("nope")[0] == "apoena"  # unknown Stasis argument: the default building
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ari: [unclosed", "line 1, column 15: not valid YAML"),
+    ("- a\n- b\n", "the top level must be a mapping"),
+    ("media:\n  format: slin8\n", "line 2: media.format: Input should be 'slin' or 'slin16'"),
+    ("media:\n  visitor_port: 99999\n", "line 2: media.visitor_port: Input should be less than or equal to 65535"),
+    ("api:\n  hots: 0.0.0.0\n", "line 2: api.hots: Extra inputs are not permitted"),
+    ("ari:\n  password: hunter2\n", "line 2: ari.password: secrets are not read from the file"),
+    ("condominiums: {}\n", "line 1: condominiums: Value error, at least one condominium is required"),
+    ("condominiums:\n  a:\n    gate:\n      dtmf: 'open sesame'\n", "line 4: condominiums.a.gate.dtmf: String should match"),
+    ("condominiums:\n  a:\n    endpointing:\n      silence_seconds: 0\n",
+     "line 4: condominiums.a.endpointing.silence_seconds: Input should be greater than 0.1"),
+    ("stt:\n  backend: whisper\n", "line 2: stt.backend: Input should be 'none', 'openai' or 'azure'"),
+])
+def test_each_kind_of_bad_file_names_line_and_field(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, "x.yaml")
+    assert expected in str(err.value), str(err.value)
+    assert str(err.value).startswith("x.yaml: invalid configuration")
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config("media:\n  format: mp3\napi:\n  port: -1\n")
+    assert len(err.value.problems) == 2
+
+
+def test_missing_directory_file_is_named(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("condominiums:\n  a:\n    directory: nowhere.json\n")
+    with pytest.raises(ConfigError, match=r"line 3: condominiums.a.directory: file nowhere.json does not exist"):
+        load_config(cfg)
+
+
+def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "condos").mkdir()
+    (tmp_path / "condos" / "b.yaml").write_text("name: B\nresident_call:\n  ring_timeout_s: 1\n")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"condominiums_dir: condos\ncondominiums:\n  a:\n    directory: {REPO / 'data/apartamentos.json'}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert str(err.value).startswith(str(tmp_path / "condos" / "b.yaml"))
+    assert "line 3: resident_call.ring_timeout_s: Input should be greater than or equal to 5" in str(err.value)
+
+
+def test_condominium_file_is_merged_under_its_file_name(tmp_path: Path) -> None:
+    (tmp_path / "condos").mkdir()
+    (tmp_path / "condos" / "b.yaml").write_text(
+        f"name: Bloco B\ndirectory: {REPO / 'data/jardins.json'}\nphrases:\n  greeting: Oi do B\n")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"condominiums_dir: condos\ncondominiums:\n  a:\n    directory: {REPO / 'data/apartamentos.json'}\n")
+    s = load_config(cfg)
+    assert s.condominiums["b"].phrases.greeting == "Oi do B"
+
+
+def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
+    ok = subprocess.run([sys.executable, "-m", "app.cli", "-c", str(REPO / "config.yaml"), "check-config"],
+                        capture_output=True, text=True, cwd=REPO)
+    assert ok.returncode == 0 and "OK" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("media:\n  format: slin8\n")
+    res = subprocess.run([sys.executable, "-m", "app.cli", "-c", str(bad), "check-config"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert res.returncode == 2 and "line 2: media.format" in res.stderr
