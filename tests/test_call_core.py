@@ -81,3 +81,41 @@ async def test_two_simultaneous_calls_each_hear_their_own_audio(app: Service, ph
 
 async def test_ten_simultaneous_calls_each_hear_their_own_audio(app: Service, phones: Phones, ari: AriClient) -> None:
     await _simultaneous_calls(app, phones, ari, 10)
+
+
+async def test_each_gate_extension_reaches_its_own_condominium(
+    aenv: object, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: object
+) -> None:
+    """100 → apoena, 200 → jardins (condominiums/jardins.yaml), from the shipped config and dialplan."""
+    from pathlib import Path
+
+    from app.config import Secrets, load_config
+    from tests.asterisk_env import REPO, AsteriskEnv
+
+    assert isinstance(aenv, AsteriskEnv) and isinstance(tmp_path, Path)
+    s = load_config(REPO / "config.yaml")
+    s = s.model_copy(update={
+        "ari": s.ari.model_copy(update={"url": aenv.ari_url}),
+        "media": s.media.model_copy(update={"visitor_port": 0, "resident_port": 0}),
+        "api": s.api.model_copy(update={"port": 0}),
+        "log": s.log.model_copy(update={"file": None}),
+        "audit": s.audit.model_copy(update={"path": str(tmp_path / "a.sqlite3")}),
+    })
+    svc = Service(s, Secrets(ari_password=aenv.password, api_token=None), config_dir=REPO)
+    seen: dict[str, str] = {}
+
+    async def note(call: Call, settings: Settings) -> None:
+        seen[call.session.data["caller_number"]] = call.session.condominium
+        await call.say("visitor", call.condo.phrases.greeting)
+        await call.end("test over")
+
+    await svc.start()
+    try:
+        svc.app.flow = note
+        a = await phones.dial("100", caller="7401", wait=15)
+        b = await phones.dial("200", caller="7402", wait=15)
+        await asyncio.gather(a.wait_hung_up(timeout=20), b.wait_hung_up(timeout=20))
+        assert seen == {"7401": "apoena", "7402": "jardins"}
+        assert (await wait_clean(ari, svc)) == ([], [], 0)
+    finally:
+        await svc.stop()
