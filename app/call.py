@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
-
 import httpx
+import structlog
 
 from app.ari import AriClient, AriError
 from app.config import CondominiumSettings

@@ -16,8 +16,8 @@ from typing import Any
 import structlog
 
 from app.ari import AriClient, AriError
-from app.call import CHANNEL_PREFIX, Call, MediaTarget
 from app.bus import EventBus
+from app.call import CHANNEL_PREFIX, Call, MediaTarget
 from app.config import Settings
 from app.dialog.ports import Role
 from app.dialog.session import SessionManager
@@ -180,7 +180,7 @@ class StasisApp:
                 await call.end("session timeout")
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - one bad call never harms another
+            except Exception as exc:
                 log.exception("call_failed", error=str(exc))
                 await call.end(f"error: {type(exc).__name__}")
             finally:

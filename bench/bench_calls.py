@@ -26,16 +26,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.ari import AriClient  # noqa: E402
-from app.call import Call  # noqa: E402
-from app.config import Secrets, Settings  # noqa: E402
-from app.logging import configure  # noqa: E402
-from app.service import Service  # noqa: E402
-from tests.asterisk_env import asterisk_env  # noqa: E402
-from tests.conftest import scenario_settings, wait_clean  # noqa: E402
-from tests.fakes.openai_server import ScriptedTranscriptionServer  # noqa: E402
-from tests.gate import EventTap, Gate  # noqa: E402
-from tests.phone import Phones, speech_onset  # noqa: E402
+from app.ari import AriClient
+from app.call import Call
+from app.config import Secrets, Settings
+from app.logging import configure
+from app.service import Service
+from tests.asterisk_env import asterisk_env
+from tests.conftest import scenario_settings, wait_clean
+from tests.fakes.openai_server import ScriptedTranscriptionServer
+from tests.gate import EventTap, Gate
+from tests.phone import Phones, speech_onset
 
 
 def pct(xs: list[float], q: float) -> float:

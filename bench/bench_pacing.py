@@ -28,7 +28,7 @@ from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 
 
-def receiver(port: int, ids: list[bytes], seconds: float, out: "mp.Queue[list[list[float]]]") -> None:
+def receiver(port: int, ids: list[bytes], seconds: float, out: mp.Queue[list[list[float]]]) -> None:
     """Asterisk's side: one TCP connection per leg, every frame timestamped on arrival."""
     sel = selectors.DefaultSelector()
     arrivals: list[list[float]] = [[] for _ in ids]
@@ -57,7 +57,7 @@ async def run(legs: int, seconds: float, rate: int) -> dict[str, float]:
     await srv.start()
     ids = [uuid.uuid4() for _ in range(legs)]
     waiters = [reg.expect(i, "visitor", rate) for i in ids]
-    q: "mp.Queue[list[list[float]]]" = mp.Queue()
+    q: mp.Queue[list[list[float]]] = mp.Queue()
     proc = mp.Process(target=receiver, args=(srv.port, [i.bytes for i in ids], seconds + 1, q))
     proc.start()
     legs_up = await asyncio.gather(*waiters)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import Phrases  # noqa: E402
-from app.logging import configure  # noqa: E402
-from app.media.tts import CachedTts, EspeakTts  # noqa: E402
+from app.config import Phrases
+from app.logging import configure
+from app.media.tts import CachedTts, EspeakTts
 
 
 def us(xs: list[float], q: float) -> float:

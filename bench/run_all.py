@@ -6,6 +6,7 @@ asserts; the README's table is copied from this output with the machine noted.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -26,14 +27,13 @@ RUNS = [
 
 
 def main() -> int:
-    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, "
-          f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, "
+    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     failed = 0
     for title, cmd in RUNS:
         print(f"\n== {title}", flush=True)
         t0 = time.monotonic()
-        res = subprocess.run(cmd, cwd=HERE.parent)
+        res = subprocess.run(cmd, cwd=HERE.parent, check=False)
         failed += res.returncode != 0
         print(f"   ({time.monotonic() - t0:.0f} s)", flush=True)
     return 1 if failed else 0

@@ -77,10 +77,10 @@ def test_condominium_file_is_merged_under_its_file_name(tmp_path: Path) -> None:
 
 def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "app.cli", "-c", str(REPO / "config.yaml"), "check-config"],
-                        capture_output=True, text=True, cwd=REPO)
+                        capture_output=True, text=True, cwd=REPO, check=False)
     assert ok.returncode == 0 and "OK" in ok.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("media:\n  format: slin8\n")
     res = subprocess.run([sys.executable, "-m", "app.cli", "-c", str(bad), "check-config"],
-                         capture_output=True, text=True, cwd=REPO)
+                         capture_output=True, text=True, cwd=REPO, check=False)
     assert res.returncode == 2 and "line 2: media.format" in res.stderr

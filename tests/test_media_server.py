@@ -68,8 +68,8 @@ async def test_oversized_frame_flood_closes_only_that_leg() -> None:
     srv, reg = await _server()
     a, b = uuid.uuid4(), uuid.uuid4()
     wa, wb = reg.expect(a, "visitor", 8000), reg.expect(b, "visitor", 8000)
-    ra, xa = await asyncio.open_connection("127.0.0.1", srv.port)
-    rb, xb = await asyncio.open_connection("127.0.0.1", srv.port)
+    _ra, xa = await asyncio.open_connection("127.0.0.1", srv.port)
+    _rb, xb = await asyncio.open_connection("127.0.0.1", srv.port)
     xa.write(encode_uuid(a))
     xb.write(encode_uuid(b))
     leg_a, leg_b = await wa, await wb

@@ -103,5 +103,5 @@ class EventStream:
             await coro
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - one bad event must not stop the stream
+        except Exception:
             log.exception("ari_event_handler_failed", event=what)

@@ -20,9 +20,9 @@ from app.dialog.nlu.model import Slot
 from app.dialog.ports import Input
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
-from app.metrics import stage_timer
 from app.directory.directory import Resolution
 from app.directory.model import ResidentMatch
+from app.metrics import stage_timer
 
 log = structlog.get_logger(__name__)
 

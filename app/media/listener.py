@@ -89,7 +89,7 @@ class Listener:
             self._out.put_nowait(Heard("closed", loop.time()))
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - a listener bug ends this call's listening, not the app
+        except Exception:
             log.exception("listener_failed", role=leg.role)
             self._out.put_nowait(Heard("closed", loop.time()))
 
