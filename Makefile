@@ -4,7 +4,7 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-APT_PKGS := espeak-ng sox debootstrap curl ca-certificates procps
+APT_PKGS := espeak-ng sox debootstrap curl ca-certificates procps chromium
 
 .PHONY: run test deps venv sandbox sandbox-stop bench lint typecheck check-config clean
 

@@ -1,4 +1,4 @@
-"""`portaria` command line: run the app, check a config file."""
+"""`portaria` command line: run the app, check a config file, follow calls live (console)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import structlog
 
+from app import console
 from app.config import ConfigError, Secrets, load_config
 from app.dialog.audit import AuditStore, to_csv
 from app.logging import configure
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--apartment")
     audit.add_argument("--limit", type=int, default=100)
     audit.add_argument("--csv", action="store_true", help="CSV on standard output")
+    console.add_arguments(sub.add_parser(
+        "console", help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)"))
     args = parser.parse_args(argv)
     try:
         if args.cmd == "check-config":
@@ -94,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "audit":
             return _audit(args)
+        if args.cmd == "console":
+            return console.main(args)
         return asyncio.run(_run(args.config))
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)

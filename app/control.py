@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from app.api import ApiRole
+from app.bus import Subscription
 from app.config import ConfigError, load_config
 from app.directory.directory import Directory
 from app.directory.loader import DirectoryError
@@ -28,6 +30,15 @@ class ServiceController:
             "uptime_s": round(time.monotonic() - self._t0, 1),
             "active_sessions": [s.summary() for s in svc.sessions.all()],
         }
+
+    def recent_events(self) -> list[dict[str, Any]]:
+        return [ev.to_json() for ev in self._svc.bus.recent]
+
+    def subscribe(self) -> Subscription:
+        return self._svc.bus.subscribe()
+
+    def decisions(self, limit: int, condominium: str | None) -> list[dict[str, Any]]:
+        return [asdict(d) for d in self._svc.audit.query(limit=limit, condominium=condominium)]
 
     async def hangup(self, call_id: str, role: ApiRole) -> bool:
         call = self._svc.app.calls.get(call_id)

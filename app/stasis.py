@@ -75,10 +75,8 @@ class StasisApp:
         etype = event.get("type")
         channel = event.get("channel") or {}
         channel_id = str(channel.get("id", ""))
+        # Looked up before routing (StasisEnd unbinds) and after (StasisStart creates).
         owner = self.sessions.by_channel(channel_id)
-        self.bus.publish("ari", owner.id if owner else None, owner.condominium if owner else None,
-                         type=etype, channel=channel_id, name=channel.get("name"),
-                         args=event.get("args"), digit=event.get("digit"), cause=event.get("cause_txt"))
         if etype == "StasisStart":
             self._on_stasis_start(event, channel_id)
         elif etype in ("StasisEnd", "ChannelDestroyed"):
@@ -87,6 +85,10 @@ class StasisApp:
             call = self._call_of(channel_id)
             if call is not None:
                 call.session.data.setdefault("dtmf", []).append(str(event.get("digit", "")))
+        owner = owner or self.sessions.by_channel(channel_id)
+        self.bus.publish("ari", owner.id if owner else None, owner.condominium if owner else None,
+                         type=etype, channel=channel_id, name=channel.get("name"),
+                         args=event.get("args"), digit=event.get("digit"), cause=event.get("cause_txt"))
 
     async def on_connected(self, reconnect: bool) -> None:
         if not reconnect:

@@ -1,6 +1,6 @@
 """What the operator API needs from the running app.
 
-`app.service` implements this over the live `Service`; tests use a fake.
+`app.control` implements this over the live `Service`; tests use a fake.
 Keeping the API behind this small protocol means the HTTP layer never touches
 sessions, calls or ARI directly.
 """
@@ -8,6 +8,8 @@ sessions, calls or ARI directly.
 from __future__ import annotations
 
 from typing import Any, Literal, Protocol
+
+from app.bus import Subscription
 
 ApiRole = Literal["visitor", "resident"]
 
@@ -26,4 +28,19 @@ class Controller(Protocol):
 
     async def reload(self) -> tuple[bool, str]:
         """Re-read configuration and directories. (applied, message); never raises for a bad file."""
+        ...
+
+    def recent_events(self) -> list[dict[str, Any]]:
+        """The bus's recent events, oldest first, as `BusEvent.to_json()` dicts."""
+        ...
+
+    def subscribe(self) -> Subscription:
+        """A live subscription to the bus; the caller closes it. Called right after
+        `recent_events()` with no await in between, so together they miss nothing."""
+        ...
+
+    def decisions(self, limit: int, condominium: str | None) -> list[dict[str, Any]]:
+        """Latest gate decisions, newest first (`app.dialog.audit.Decision` fields).
+
+        Runs in the event loop: one indexed SQLite read of at most `limit` rows."""
         ...

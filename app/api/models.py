@@ -71,3 +71,46 @@ class StatusResponse(BaseModel):
 class ReloadResponse(BaseModel):
     applied: bool = Field(description="True when the new configuration is in use (for new calls).")
     message: str
+
+
+class DecisionsQuery(BaseModel):
+    """Query string of GET /api/decisions (values arrive as text and are converted)."""
+
+    limit: int = Field(50, ge=1, le=500, description="How many decisions, newest first.")
+    condominium: str | None = Field(None, min_length=1, max_length=200,
+                                    description="Only this condominium's decisions.")
+
+
+class DecisionRecord(BaseModel):
+    """One gate decision from the audit store."""
+
+    ts: float = Field(description="Unix time of the decision.")
+    condominium: str
+    outcome: str = Field(description="authorized, denied, no_answer, no_decision, visitor_left or not_resolved.")
+    decided_by: str = Field(description="resident, resident_dtmf or system.")
+    gate_opened: bool
+    call_id: str
+    visitor_name: str | None = None
+    intent: str | None = None
+    apartment: str | None = None
+    resident: str | None = None
+    visitor_channel: str | None = None
+    resident_channel: str | None = None
+    dialed: str | None = Field(None, description="Comma-separated endpoints tried, in order.")
+
+
+class DecisionsResponse(BaseModel):
+    decisions: list[DecisionRecord]
+
+
+class BusEventMessage(BaseModel):
+    """One text message of the /api/events WebSocket."""
+
+    kind: str = Field(description="ari, state, call.started, resident.called, decision, call.ended; "
+                                  "`lagged` (data.dropped) when this client fell behind and lost events.")
+    call_id: str | None = Field(description="Session id of the call the event belongs to, if any.")
+    condominium: str | None
+    data: dict[str, object] = Field(description="Kind-specific fields: ari → type, channel, name, args, "
+                                                "digit, cause; state → field, old, new; decision → outcome, "
+                                                "gate_opened, apartment, resident; call.ended → reason, duration_s.")
+    ts: float = Field(description="Unix time the event was published.")

@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.api.models import (
+    BusEventMessage,
+    DecisionsResponse,
     ErrorResponse,
     HangupRequest,
     HealthResponse,
@@ -21,7 +23,15 @@ from app.api.models import (
     ValidationErrorResponse,
 )
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
+
+# /api/events and /dashboard also take the token in the query: browsers cannot set
+# a header on a WebSocket or a page load.
+_BROWSER_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"queryToken": []}]
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -50,6 +60,8 @@ def build_openapi() -> dict[str, Any]:
         (HealthResponse, "serialization"),
         (StatusResponse, "serialization"),
         (ReloadResponse, "serialization"),
+        (DecisionsResponse, "serialization"),
+        (BusEventMessage, "serialization"),
     ]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = top.get("$defs", {})
@@ -88,6 +100,52 @@ def build_openapi() -> dict[str, Any]:
                                              "`message` says why. The running configuration is unchanged."),
             }),
         }},
+        "/api/decisions": {"get": {
+            "operationId": "decisions",
+            "summary": "Latest gate decisions from the audit store, newest first.",
+            "parameters": [
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                       "How many decisions."),
+                _query("condominium", {"type": "string", "minLength": 1, "maxLength": 200},
+                       "Only this condominium's decisions."),
+            ],
+            "responses": _protected({
+                "200": _json(DecisionsResponse, "The decisions."),
+                "422": _json(ValidationErrorResponse, "A query value is out of range or of the wrong type."),
+            }),
+        }},
+        "/api/events": {"get": {
+            "operationId": "events",
+            "summary": "Live call events over a WebSocket: the recent ones first, then as they happen.",
+            "description": (
+                "Open as a WebSocket. Each text message is one `BusEventMessage` (JSON). A wrong or "
+                "missing token is refused after the handshake with close code 4401; with no token "
+                "configured on the server, 4503. Plain HTTP (no Upgrade) answers 426."
+            ),
+            "security": _BROWSER_SECURITY,
+            "parameters": [
+                _query("call_id", {"type": "string"}, "Only events of calls whose id starts with this."),
+                _query("condominium", {"type": "string"}, "Only this condominium's events."),
+                _query("kind", {"type": "string"}, "Comma-separated kinds (`call` matches "
+                                                   "`call.started` and `call.ended`)."),
+            ],
+            "x-websocket-message": _ref(BusEventMessage),
+            "responses": _protected({
+                "101": {"description": "Switching Protocols: the WebSocket stream of BusEventMessage."},
+                "426": _json(ErrorResponse, "Not a WebSocket handshake."),
+            }),
+        }},
+        "/dashboard": {"get": {
+            "operationId": "dashboard",
+            "summary": "Operator dashboard: live calls and latest decisions (one self-contained HTML page).",
+            "description": "Open in a browser as `/dashboard?token=<PORTARIA_API_TOKEN>`; the page uses "
+                           "that token for its own requests and its WebSocket.",
+            "security": _BROWSER_SECURITY,
+            "responses": _protected({"200": {
+                "description": "The page.",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }}),
+        }},
         "/metrics": {"get": {
             "operationId": "metrics",
             "summary": "Prometheus metrics (text exposition format; OpenMetrics on request).",
@@ -119,7 +177,11 @@ def build_openapi() -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "queryToken": {"type": "apiKey", "in": "query", "name": "token",
+                               "description": "The same token, for /api/events and /dashboard only."},
+            },
             "schemas": schemas,
             "responses": {
                 "Unauthorized": {

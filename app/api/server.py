@@ -6,11 +6,15 @@ Endpoints (see app.api.openapi for the full contract):
     GET  /api/status     ARI connection, uptime, live calls
     POST /api/hangup     {"call_id": "...", "role": "visitor"|"resident"}
     POST /api/reload     re-read config and directories
+    GET  /api/decisions  latest gate decisions (?limit=, ?condominium=)
+    WS   /api/events     live bus events (app.api.live)
+    GET  /dashboard      operator page: live calls and decisions (app.api.live)
     GET  /metrics        Prometheus exposition
     GET  /openapi.json   OpenAPI 3.1 document
 
 Authentication: `Authorization: Bearer <token>` on everything but /healthz,
-compared in constant time. With no token configured (PORTARIA_API_TOKEN unset)
+compared in constant time; /api/events and /dashboard also take `?token=`,
+since a browser cannot put a header on a WebSocket or a page load. With no token configured (PORTARIA_API_TOKEN unset)
 the protected endpoints answer 503: the API never runs unauthenticated, even
 on loopback. Every error body is JSON with an `error` string.
 """
@@ -19,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
+import logging
+import re
 import socket
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any
@@ -33,18 +38,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from app.api.auth import TOKEN_ENV, WWW_AUTHENTICATE, authorized
 from app.api.control import Controller
-from app.api.models import HangupRequest
+from app.api.live import dashboard, events_over_http, events_socket
+from app.api.models import DecisionsQuery, HangupRequest
 from app.api.openapi import build_openapi
 from app.metrics import ACTIVE_SESSIONS, ARI_CONNECTED, REGISTRY
 
 log = structlog.get_logger(__name__)
 
 MAX_BODY_BYTES = 16 * 1024
-TOKEN_ENV = "PORTARIA_API_TOKEN"
-WWW_AUTHENTICATE = 'Bearer realm="portaria"'
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -67,15 +72,6 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return _Json({"error": message}, status_code=status, headers=headers)
 
 
-def _authorized(request: Request, token: bytes) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() != "bearer":
-        return False
-    # Headers arrive latin-1 decoded; compare bytes so a non-ASCII header cannot raise.
-    return hmac.compare_digest(credentials.strip().encode("latin-1"), token)
-
-
 async def _read_json(request: Request) -> Any:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -95,14 +91,14 @@ async def _read_json(request: Request) -> Any:
         raise _ApiError(400, "body is not valid JSON: nested too deeply") from None
 
 
-def _validation_error(exc: ValidationError) -> _ApiError:
+def _validation_error(exc: ValidationError, what: str = "invalid request body") -> _ApiError:
     problems = []
     for err in exc.errors(include_url=False):
         field = ".".join(str(p) for p in err["loc"]) or "(body)"
         message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
         problems.append({"field": field, "message": message})
     line = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return _ApiError(422, f"invalid request body: {line}", errors=problems)
+    return _ApiError(422, f"{what}: {line}", errors=problems)
 
 
 def build_app(controller: Controller, token: str | None) -> Starlette:
@@ -110,11 +106,11 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
     token_bytes = token.encode("utf-8") if token else None
     openapi_doc = build_openapi()
 
-    def protected(handler: Handler) -> Handler:
+    def protected(handler: Handler, allow_query: bool = False) -> Handler:
         async def endpoint(request: Request) -> Response:
             if token_bytes is None:
                 return _error(503, f"{TOKEN_ENV} is not set")
-            if not _authorized(request, token_bytes):
+            if not authorized(request, token_bytes, allow_query=allow_query):
                 log.info("api_unauthorized", path=request.url.path,
                          client=request.client.host if request.client else None)
                 return _error(401, "missing or wrong bearer token",
@@ -155,6 +151,13 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
         log.info("api_reload", applied=applied, message=message)
         return _Json({"applied": applied, "message": message}, status_code=200 if applied else 409)
 
+    async def decisions(request: Request) -> Response:
+        try:
+            q = DecisionsQuery.model_validate(dict(request.query_params))
+        except ValidationError as exc:
+            raise _validation_error(exc, "invalid query") from None
+        return _Json({"decisions": controller.decisions(q.limit, q.condominium)})
+
     async def metrics(request: Request) -> Response:
         st = controller.status()
         ACTIVE_SESSIONS.set(len(st.get("active_sessions") or ()))
@@ -169,15 +172,37 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
         assert isinstance(exc, HTTPException)
         return _Json({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/status", protected(status), methods=["GET"]),
         Route("/api/hangup", protected(hangup), methods=["POST"]),
         Route("/api/reload", protected(reload), methods=["POST"]),
+        Route("/api/decisions", protected(decisions), methods=["GET"]),
+        # Same path, two routes: Starlette matches Route on HTTP and WebSocketRoute on WS scopes.
+        Route("/api/events", protected(events_over_http, allow_query=True), methods=["GET"]),
+        WebSocketRoute("/api/events", events_socket(controller, token_bytes)),
+        Route("/dashboard", protected(dashboard, allow_query=True), methods=["GET"]),
         Route("/metrics", protected(metrics), methods=["GET"]),
         Route("/openapi.json", protected(openapi), methods=["GET"]),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+
+class _RedactToken(logging.Filter):
+    """uvicorn logs each WebSocket handshake with its query string: keep `?token=` out of the logs."""
+
+    _TOKEN = re.compile(r"(token=)[^&\s\"']*", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def _redact_uvicorn_logs() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _RedactToken) for f in logger.filters):
+        logger.addFilter(_RedactToken())
 
 
 class _InLoopServer(uvicorn.Server):
@@ -217,11 +242,12 @@ class ApiServer:
         """Bind (OSError if the address is taken), then return once uvicorn is serving."""
         if self._task is not None:
             return
+        _redact_uvicorn_logs()
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app, host=self.host, port=self.port, log_config=None, lifespan="off",
-            access_log=False, ws="none", server_header=False, timeout_graceful_shutdown=2,
+            access_log=False, ws="websockets-sansio", server_header=False, timeout_graceful_shutdown=2,
         )
         server = _InLoopServer(config)
         self._server = server

@@ -13,6 +13,7 @@ import contextlib
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -72,6 +73,11 @@ class MediaLeg:
         self.connected_at = time.monotonic()
         self.first_audio_at: float | None = None  # loop time of the first inbound audio frame
         self._reader_task: asyncio.Task[None] | None = None
+        # A consumer may take messages synchronously instead of through `inbound`
+        # (the listener does: no task or timer per frame), and be ticked by the
+        # shared 20 ms clock, which keeps running while the caller sends nothing.
+        self.on_message: Callable[[Message, float], None] | None = None
+        self.on_tick: Callable[[float], None] | None = None
         self.closed_task: asyncio.Task[None] | None = None  # watcher held by the call
 
     # -- lifecycle ---------------------------------------------------------
@@ -127,6 +133,8 @@ class MediaLeg:
         frame = self._next_frame()
         self._writer.write(frame)
         self.frames_sent += 1
+        if self.on_tick is not None:
+            self.on_tick(time.monotonic())
 
     def _next_frame(self) -> bytes:
         n = self.frame_bytes
@@ -187,6 +195,9 @@ class MediaLeg:
                 self.first_audio_at = asyncio.get_running_loop().time()
         else:
             msg.digit()  # validates
+        if self.on_message is not None:
+            self.on_message(msg, time.monotonic())
+            return True
         if self.inbound.full():
             # The pipeline fell behind: keep the newest audio, count the loss.
             self.inbound.get_nowait()

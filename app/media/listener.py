@@ -1,27 +1,28 @@
 """Listening on a leg: inbound frames → endpointer → utterances and keypad digits.
 
-One task per leg reads the leg's inbound queue and runs the endpointer on the
-clock (tick every 20 ms even when no frame arrives: Asterisk sends nothing
-while the caller is silent). It tells the endpointer when our own prompt is
-playing (echo safety) and stops the prompt on barge-in.
+The listener runs inside the leg's callbacks: each inbound frame goes straight
+to the endpointer, and the shared 20 ms pacer ticks it (Asterisk sends nothing
+while the caller is silent, so end of speech must come from a clock). No task
+or timer per frame: that is what lets one process carry a hundred calls. It
+tells the endpointer when our own prompt is playing (echo safety) and stops the
+prompt on barge-in.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import structlog
 
-from app.media.audiosocket import Kind
+from app.media.audiosocket import Kind, Message
 from app.media.leg import MediaLeg
 from app.media.vad import Endpointer, EndpointerConfig, SpeechStarted, Utterance, UtteranceEnded
 
 log = structlog.get_logger(__name__)
-
-TICK = 0.02
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Heard:
     at: float
     utterance: Utterance | None = None
     digit: str | None = None
-    emitted_at: float = 0.0  # loop time the endpointer decided the utterance ended
+    emitted_at: float = 0.0  # monotonic time the endpointer decided the utterance ended
 
 
 class Listener:
@@ -39,20 +40,26 @@ class Listener:
         self.endpointer = Endpointer(cfg, barge_in=barge_in)
         self.barge_in = barge_in
         self._out: asyncio.Queue[Heard] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
         self._playing = False
+        self._closed_sent = False
+        self._watch: asyncio.Task[None] | None = None
         self.speech_started_at: float | None = None
         self.barge_ins = 0
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        # Frames that arrived before the listener existed wait in the leg's queue.
+        while not self.leg.inbound.empty():
+            self._on_message(self.leg.inbound.get_nowait(), time.monotonic())
+        self.leg.on_message = self._on_message
+        self.leg.on_tick = self._on_tick
+        self._watch = asyncio.get_running_loop().create_task(self._watch_close())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self.leg.on_message = None
+        self.leg.on_tick = None
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
 
     def clear(self) -> None:
         """Forget inputs nobody asked for yet (e.g. speech before a new question)."""
@@ -64,34 +71,33 @@ class Listener:
         try:
             return await asyncio.wait_for(self._out.get(), timeout)
         except TimeoutError:
-            if self.leg.closed.is_set():
-                return Heard("closed", loop.time())
-            return Heard("timeout", loop.time())
+            return Heard("closed" if self.leg.closed.is_set() else "timeout", loop.time())
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        leg = self.leg
+    async def _watch_close(self) -> None:
+        await self.leg.wait_closed()
+        now = time.monotonic()
+        self._safe(lambda: self._handle(self.endpointer.flush(now), now))
+        self._out.put_nowait(Heard("closed", now))
+
+    def _on_message(self, msg: Message, now: float) -> None:
+        if msg.kind is Kind.DTMF:
+            self._out.put_nowait(Heard("dtmf", now, digit=msg.digit()))
+        elif msg.is_audio and len(msg.payload) == self.leg.frame_bytes:
+            self._sync_playing(now)
+            self._safe(lambda: self._handle(self.endpointer.push(msg.payload, now), now))
+
+    def _on_tick(self, now: float) -> None:
+        self._sync_playing(now)
+        self._safe(lambda: self._handle(self.endpointer.tick(now), now))
+
+    def _safe(self, step: Callable[[], None]) -> None:
         try:
-            while not leg.closed.is_set():
-                try:
-                    msg = await asyncio.wait_for(leg.inbound.get(), TICK)
-                except TimeoutError:
-                    msg = None
-                now = loop.time()
-                self._sync_playing(now)
-                if msg is None:
-                    self._handle(self.endpointer.tick(now), now)
-                elif msg.kind is Kind.DTMF:
-                    self._out.put_nowait(Heard("dtmf", now, digit=msg.digit()))
-                elif msg.is_audio and len(msg.payload) == leg.frame_bytes:
-                    self._handle(self.endpointer.push(msg.payload, now), now)
-            self._handle(self.endpointer.flush(loop.time()), loop.time())
-            self._out.put_nowait(Heard("closed", loop.time()))
-        except asyncio.CancelledError:
-            raise
+            step()
         except Exception:
-            log.exception("listener_failed", role=leg.role)
-            self._out.put_nowait(Heard("closed", loop.time()))
+            log.exception("listener_failed", role=self.leg.role)
+            self.leg.on_message = None
+            self.leg.on_tick = None
+            self._out.put_nowait(Heard("closed", 0.0))
 
     def _sync_playing(self, now: float) -> None:
         playing = self.leg.playing

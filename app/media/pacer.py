@@ -14,6 +14,10 @@ import asyncio
 from collections import deque
 from typing import Protocol
 
+import structlog
+
+log = structlog.get_logger(__name__)
+
 FRAME_SECONDS = 0.020
 
 
@@ -66,6 +70,7 @@ class Pacer:
             try:
                 leg.send_frame()
             except Exception:  # noqa: BLE001 - one broken leg must not stop the others' audio
+                log.exception("pacer_leg_failed")
                 self._legs.discard(leg)
         self._next += self.frame_seconds
         if now - self._next > self.frame_seconds:
