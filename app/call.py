@@ -28,7 +28,7 @@ from app.media.leg import MediaLeg
 from app.media.listener import Listener
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText, SttError
-from app.media.tts import CachedTts
+from app.media.tts import CachedTts, TtsError
 from app.media.tts.resample import resample
 from app.media.vad import EndpointerConfig
 from app.metrics import BACKEND_ERRORS, observe_stage
@@ -66,7 +66,9 @@ class Call:
         app_name: str = "portaria",
         expect_stasis: Callable[[str], asyncio.Future[None]] | None = None,
         publish: Callable[..., None] | None = None,
+        fallback_tts: CachedTts | None = None,
     ) -> None:
+        self._fallback_tts = fallback_tts
         self._publish = publish or (lambda *a, **k: None)
         self._expect_stasis = expect_stasis
         self.session = session
@@ -159,7 +161,14 @@ class Call:
         if leg is None or leg.closed.is_set():
             return False
         t0 = time.monotonic()
-        pcm = await self._tts.synthesize(text, leg.sample_rate)
+        try:
+            pcm = await self._tts.synthesize(text, leg.sample_rate)
+        except TtsError as exc:
+            BACKEND_ERRORS.labels(backend="tts", kind="error").inc()
+            if self._fallback_tts is None:
+                raise
+            log.warning("tts_fallback", error=str(exc))
+            pcm = await self._fallback_tts.synthesize(text, leg.sample_rate)
         observe_stage("tts", time.monotonic() - t0)
         pb = leg.play(pcm, label=text[:40])
         done = await pb.done

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.media.stt.settings import SttSettings
+from app.media.tts.settings import TtsSettings
 
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
 
@@ -57,15 +58,6 @@ class MediaSettings(_Model):
 class ApiSettings(_Model):
     host: str = "127.0.0.1"
     port: int = Field(8082, ge=0, le=65535)
-
-
-class TtsSettings(_Model):
-    backend: Literal["espeak"] = "espeak"
-    voice: str = "pt-br"
-    speed: int = Field(165, ge=80, le=450)
-    pitch: int = Field(45, ge=0, le=99)
-    cache_dir: str = "~/.cache/portaria/tts"
-    memory_cache_mb: int = Field(64, ge=1)
 
 
 class LogSettings(_Model):

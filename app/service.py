@@ -24,16 +24,10 @@ from app.directory.directory import Directory
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
-from app.media.tts import CachedTts, EspeakTts
+from app.media.tts import CachedTts, EspeakTts, TtsError, build_tts
 from app.stasis import StasisApp
 
 log = structlog.get_logger(__name__)
-
-
-def build_tts(settings: Settings) -> CachedTts:
-    t = settings.tts
-    backend = EspeakTts(voice=t.voice, speed=t.speed, pitch=t.pitch)
-    return CachedTts(backend, Path(t.cache_dir).expanduser(), memory_bytes=t.memory_cache_mb * 2**20)
 
 
 @dataclass
@@ -53,7 +47,10 @@ class Service:
         self.sessions = SessionManager(on_change=lambda sess, what, old, new: self.bus.publish(
             "state", sess.id, sess.condominium, field=what, old=old, new=new))
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
-        self.tts = build_tts(s)
+        self.tts = build_tts(s.tts)
+        # A cloud voice that fails mid-call falls back to espeak, in its own cache.
+        self.fallback_tts: CachedTts | None = None if s.tts.backend == "espeak" else CachedTts(
+            EspeakTts(), Path(s.tts.cache_dir).expanduser() / "espeak-fallback")
         self.stt: SpeechToText | None = build_stt(s.stt)
         self.audit = AuditStore(self.resolve_path(s.audit.path))
         self.directories: dict[str, Directory] = {}
@@ -67,7 +64,7 @@ class Service:
             "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
         }
         self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt,
-                             bus=self.bus)
+                             bus=self.bus, fallback_tts=self.fallback_tts)
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
         self.api_controller = ServiceController(self)
         self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)
@@ -94,7 +91,12 @@ class Service:
         """Synthesize every configured phrase now so the first call hits the cache."""
         rate = self.settings.media.sample_rate
         texts = {p for c in self.settings.condominiums.values() for p in c.phrases.model_dump().values()}
-        await asyncio.gather(*(self.tts.synthesize(t, rate) for t in texts if "{" not in t))
+        results = await asyncio.gather(*(self.tts.synthesize(t, rate) for t in texts if "{" not in t),
+                                       return_exceptions=True)
+        failed = [r for r in results if isinstance(r, TtsError)]
+        if failed:
+            # A cloud outage at start must not keep the gate from answering.
+            log.warning("tts_prewarm_failed", failures=len(failed), error=str(failed[0]))
 
     async def start(self, wait_connected: float = 10.0) -> None:
         for srv in self.servers.values():
@@ -115,4 +117,7 @@ class Service:
         for srv in self.servers.values():
             await srv.stop()
         await self.ari.aclose()
+        aclose = getattr(self.tts.backend, "aclose", None)
+        if aclose is not None:
+            await aclose()
         self.audit.close()

@@ -42,8 +42,10 @@ class StasisApp:
         flow: FlowRunner,
         stt: SpeechToText | None = None,
         bus: EventBus | None = None,
+        fallback_tts: CachedTts | None = None,
     ) -> None:
         self.stt = stt
+        self.fallback_tts = fallback_tts
         self.bus = bus or EventBus()
         self.settings = settings
         self.ari = ari
@@ -165,7 +167,7 @@ class StasisApp:
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
         call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish)
+                    publish=self.bus.publish, fallback_tts=self.fallback_tts)
         self.calls[session.id] = call
 
         async def run() -> None:

@@ -69,7 +69,7 @@ class Pacer:
         for leg in tuple(self._legs):
             try:
                 leg.send_frame()
-            except Exception:  # noqa: BLE001 - one broken leg must not stop the others' audio
+            except Exception:
                 log.exception("pacer_leg_failed")
                 self._legs.discard(leg)
         self._next += self.frame_seconds

@@ -1,0 +1,100 @@
+"""Text-to-speech settings (the `tts:` section of the app's config).
+
+Secrets are not settings: keys come only from the environment (AI_API_KEY or
+the variable `api_key_env` names, AZURE_SPEECH_KEY), so a config file can be
+shared or logged. The backends import their defaults from here (not the other
+way round, as in stt/), so this module stays free of SDK imports.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class TtsConfigError(ValueError):
+    """Settings or environment cannot make a working backend (raised at construction)."""
+
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+OPENAI_MODEL = "gpt-4o-mini-tts"  # "tts-1" is the older, plainer alternative
+OPENAI_VOICE = "alloy"
+API_KEY_ENV = "AI_API_KEY"
+AZURE_VOICE = "pt-BR-AntonioNeural"
+DEFAULT_TIMEOUT_S = 5.0
+DEFAULT_MAX_CONCURRENCY = 4
+
+# SSML <prosody> values Azure accepts: relative ("+10%", "-2st", "+50Hz"), a rate
+# multiplier ("1.2"), an absolute pitch ("180Hz") or a named level. Checked at load
+# time so a typo is a config error with a line number, not a failed call at night.
+_RATE = re.compile(r"^([+-]?\d+(\.\d+)?%|\d+(\.\d+)?|x-slow|slow|medium|fast|x-fast|default)$")
+_PITCH = re.compile(
+    r"^([+-]?\d+(\.\d+)?(%|Hz|st)|\d+(\.\d+)?Hz|x-low|low|medium|high|x-high|default)$"
+)
+# Azure voice names ("pt-BR-AntonioNeural", "pt-BR-Macerio:DragonHDLatestNeural").
+_AZURE_VOICE = re.compile(r"^[A-Za-z]{2,3}-[A-Za-z0-9]+-[A-Za-z0-9:._-]+$")
+
+
+class TtsSettings(BaseModel):
+    # extra="forbid": a misspelt key ("timeout" for "timeout_s") is an error, not a silent default.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # "espeak" is embedded and needs no key or network: the default, and what
+    # the app falls back to when nothing is configured.
+    backend: Literal["espeak", "azure", "openai"] = "espeak"
+    cache_dir: str = "~/.cache/portaria/tts"
+    memory_cache_mb: int = Field(64, ge=1)
+    # Cloud backends only: a reply later than this is worse than an error the
+    # dialog can handle. Covers the wait for a concurrency slot too.
+    timeout_s: float = Field(DEFAULT_TIMEOUT_S, gt=0, le=60)
+    max_concurrency: int = Field(DEFAULT_MAX_CONCURRENCY, ge=1, le=100)
+
+    # espeak-ng (names kept from the first config format).
+    voice: str = "pt-br"
+    speed: int = Field(165, ge=80, le=450)
+    pitch: int = Field(45, ge=0, le=99)
+
+    # Azure AI Speech. Region: this or AZURE_SPEECH_REGION. Host: a self-hosted
+    # Speech container ("ws://localhost:5000"), which needs no region.
+    azure_voice: str = AZURE_VOICE
+    azure_rate: str = "0%"
+    azure_pitch: str = "0%"
+    azure_region: str | None = None
+    azure_host: str | None = None
+
+    # OpenAI `/v1/audio/speech` or a compatible server. `speed` is taken by espeak,
+    # hence `openai_speed`. "wav" suits compatible servers whose raw PCM is not
+    # OpenAI's 24 kHz (the WAV header carries the rate).
+    base_url: str = OPENAI_BASE_URL
+    model: str = OPENAI_MODEL
+    openai_voice: str = OPENAI_VOICE
+    openai_speed: float = Field(1.0, ge=0.25, le=4.0)
+    openai_response_format: Literal["pcm", "wav"] = "pcm"
+    # gpt-4o-mini-tts only (tts-1 rejects it), e.g. "Fale português do Brasil, tom cordial."
+    openai_instructions: str | None = None
+    api_key_env: str = API_KEY_ENV
+    # False for a self-hosted server that takes no key.
+    require_api_key: bool = True
+
+    @field_validator("azure_rate")
+    @classmethod
+    def _check_rate(cls, v: str) -> str:
+        if not _RATE.match(v):
+            raise ValueError(f"{v!r} is not an SSML prosody rate (e.g. '0%', '+10%', '1.2', 'slow')")
+        return v
+
+    @field_validator("azure_pitch")
+    @classmethod
+    def _check_pitch(cls, v: str) -> str:
+        if not _PITCH.match(v):
+            raise ValueError(f"{v!r} is not an SSML prosody pitch (e.g. '0%', '-2st', '+20Hz', 'low')")
+        return v
+
+    @field_validator("azure_voice")
+    @classmethod
+    def _check_voice(cls, v: str) -> str:
+        if not _AZURE_VOICE.match(v):
+            raise ValueError(f"{v!r} is not an Azure voice name (e.g. 'pt-BR-AntonioNeural')")
+        return v
