@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.media.stt.settings import SttSettings
 from app.media.tts.settings import TtsSettings
+from app.webhooks.settings import WebhookSettings
 
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
 
@@ -176,6 +177,7 @@ class Settings(_Model):
     nlu: NluSettings = Field(default_factory=NluSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     default_condominium: str = "apoena"
     # Folder of per-condominium files (<key>.yaml, each one condominium's settings),
     # merged with `condominiums:` below; relative to the config file.
@@ -205,6 +207,7 @@ class Secrets:
 
     ari_password: str
     api_token: str | None
+    webhook_secret: str | None = None
 
     def __repr__(self) -> str:
         return "Secrets(***)"
@@ -214,6 +217,7 @@ class Secrets:
         return cls(
             ari_password=os.environ.get("PORTARIA_ARI_PASSWORD", "portaria"),
             api_token=os.environ.get("PORTARIA_API_TOKEN") or None,
+            webhook_secret=os.environ.get("PORTARIA_WEBHOOK_SECRET") or None,
         )
 
 

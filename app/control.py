@@ -61,7 +61,7 @@ class ServiceController:
             new = await asyncio.to_thread(load_config, svc.config_path)
         except ConfigError as exc:
             return False, str(exc)
-        for section in ("ari", "media", "api", "stt", "tts", "audit", "log"):
+        for section in ("ari", "media", "api", "stt", "tts", "audit", "log", "webhooks"):
             if getattr(new, section) != getattr(svc.settings, section):
                 return False, f"{section}: changes need a restart; nothing applied"
         try:

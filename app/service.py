@@ -26,6 +26,7 @@ from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
 from app.media.tts import CachedTts, EspeakTts, TtsError, build_tts
 from app.stasis import StasisApp
+from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +45,9 @@ class Service:
     def __post_init__(self) -> None:
         s = self.settings
         self.bus = EventBus()
+        # Raises ConfigError (naming PORTARIA_WEBHOOK_SECRET) when URLs are set without the secret.
+        self.webhooks: WebhookDispatcher | None = build_dispatcher(s.webhooks, self.bus,
+                                                                   self.secrets.webhook_secret)
         self.sessions = SessionManager(on_change=lambda sess, what, old, new: self.bus.publish(
             "state", sess.id, sess.condominium, field=what, old=old, new=new))
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
@@ -104,6 +108,8 @@ class Service:
         await self.api.start()
         self.app.set_media_ports(self.servers["visitor"].port, self.servers["resident"].port)
         await self.prewarm()
+        if self.webhooks is not None:  # subscribed before the first call can start
+            await self.webhooks.start()
         self.events.start()
         try:
             await asyncio.wait_for(self.events.connected.wait(), wait_connected)
@@ -114,6 +120,8 @@ class Service:
         await self.api.stop()
         await self.app.shutdown()
         await self.events.stop()
+        if self.webhooks is not None:  # after the calls ended: their call.ended still goes out
+            await self.webhooks.stop()
         for srv in self.servers.values():
             await srv.stop()
         await self.ari.aclose()

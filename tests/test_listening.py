@@ -50,6 +50,7 @@ async def test_endpointer_finds_each_phrase_played_through_asterisk(
     for h, (start, end) in zip(heard, truth):
         assert h.utterance is not None
         got_start, got_end = h.utterance.start - t0, h.utterance.end - t0
+        print(f"utterance: start error {1000 * (got_start - start):+.0f} ms, end error {1000 * (got_end - end):+.0f} ms")
         assert abs(got_start - start) <= 0.15, f"start {got_start:.3f} vs {start:.3f}"
         assert abs(got_end - end) <= 0.15, f"end {got_end:.3f} vs {end:.3f}"
         assert np.isclose(h.utterance.sample_rate, 8000)
