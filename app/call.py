@@ -330,13 +330,20 @@ class Call:
             self.ended.set()
             s = self.session
             log.info("call_ended", reason=reason, state=s.state.value, duration_s=round(s.duration, 2))
-            self._sessions.end_session(s.id, reason)
             for leg_id in self._leg_ids:
                 self._registry.forget(leg_id)
             for leg in self.legs.values():
                 leg.close(f"call ended: {reason}")
             for listener in self.listeners.values():
                 await listener.stop()
+            # The flow goes before the session: once a session is gone from the
+            # manager, its decision (even "visitor_left") is already on record.
+            task = self.task
+            if task is not None and task is not asyncio.current_task() and not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(asyncio.shield(task), 3.0)
+            self._sessions.end_session(s.id, reason)
             channels = list(s.channel_ids) if hang_up_parties else [
                 c for c in s.channel_ids if c.startswith(CHANNEL_PREFIX)
             ]
@@ -346,8 +353,3 @@ class Call:
                     log.warning("teardown_ari_error", error=str(r))
                 elif isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError):
                     log.warning("teardown_error", error=repr(r))
-            task = self.task
-            if task is not None and task is not asyncio.current_task() and not task.done():
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task

@@ -67,7 +67,14 @@ class Phones:
         self.sounds.mkdir(parents=True, exist_ok=True)
 
     def sound(self, name: str, pcm: bytes, rate: int = 8000) -> str:
-        """Write a WAV the phone can play; returns the name for PLAY."""
+        """Write a sound the phone can play; returns the name for PLAY.
+
+        8 kHz as WAV; 16 kHz as raw .sln16, which Asterisk plays without
+        resampling to 8 kHz (so a wideband leg really gets wideband audio)."""
+        if rate == 16000:
+            path = self.sounds / f"{name}.sln16"
+            path.write_bytes(pcm)
+            return self.env.remote(path.with_suffix(""))
         path = self.sounds / f"{name}.wav"
         with wave.open(str(path), "wb") as w:
             w.setnchannels(1)

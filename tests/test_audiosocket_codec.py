@@ -114,3 +114,32 @@ def test_arbitrary_bytes_never_crash_only_protocol_errors(blob: bytes) -> None:
     except ProtocolError:
         return
     assert dec.pending <= 3 + MAX_PAYLOAD
+
+
+def test_one_hundred_thousand_random_inputs_never_crash_or_grow_unbounded() -> None:
+    """Plain random fuzzing beside hypothesis: 100 000 inputs, mixed valid and hostile,
+    fed in random splits to long-lived decoders (as a leg would)."""
+    import random
+
+    rng = random.Random(20261127)
+    kinds = [k.value for k in Kind]
+    errors = 0
+    dec = Decoder()
+    for i in range(100_000):
+        r = rng.random()
+        if r < 0.5:  # a well-formed message
+            n = rng.choice((0, 1, 16, 320, 640, rng.randrange(0, 2000)))
+            blob = bytes([rng.choice(kinds)]) + n.to_bytes(2, "big") + rng.randbytes(n)
+        elif r < 0.8:  # garbage
+            blob = rng.randbytes(rng.randrange(0, 64))
+        else:  # hostile: huge declared lengths, unknown kinds
+            blob = bytes([rng.randrange(256)]) + rng.randrange(0, 65536).to_bytes(2, "big")
+        cut = rng.randrange(0, len(blob) + 1)
+        try:
+            dec.feed(blob[:cut])
+            dec.feed(blob[cut:])
+        except ProtocolError:
+            errors += 1
+            dec = Decoder()  # the leg would be closed; a new connection starts clean
+        assert dec.pending <= 3 + MAX_PAYLOAD, f"input {i}: decoder holds {dec.pending} bytes"
+    assert errors > 1000  # the hostile share really was refused

@@ -5,6 +5,7 @@ opens only on an explicit yes. Every scenario ends with nothing left in Asterisk
 
 from __future__ import annotations
 
+from tests.audio_fixtures import synth_speech
 from tests.conftest import wait_clean
 from tests.gate import Gate
 
@@ -26,6 +27,16 @@ async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(g
     assert d.apartment == "501" and d.visitor_name and "Pedro" in d.visitor_name and d.intent == "entrega"
     assert d.dialed == "1003021" and d.gate_opened
     assert gate.tap.dtmf_on(phone.channel_id) == "#9"
+    # Each upload to the recognizer is one utterance as played: its speech plus the
+    # endpointer's 0.3 s pre-roll and 0.15 s tail. A wrong segmentation fails here.
+    played = ["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", "Meu nome é Pedro da Silva.",
+              "Sim, pode entrar."]
+    uploads = gate.stt.uploads  # type: ignore[attr-defined]
+    assert len(uploads) == 3
+    for up, text in zip(uploads, played):
+        expected = len(synth_speech(text, 8000)) / 8000 + 0.45
+        assert up.sample_rate == 8000
+        assert abs(up.duration_s - expected) < 0.25, f"{text!r}: uploaded {up.duration_s:.2f} s, played {expected:.2f} s"
     await _ends_clean(gate)
 
 

@@ -1,0 +1,54 @@
+"""The decision record: written by the flow, listed and exported by `portaria audit`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.dialog.audit import AuditStore, Decision
+from tests.asterisk_env import REPO
+
+
+def _config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"audit:\n  path: {tmp_path / 'audit.sqlite3'}\n"
+                   f"condominiums:\n  apoena:\n    directory: {REPO / 'data/apartamentos.json'}\n"
+                   f"  jardins:\n    directory: {REPO / 'data/jardins.json'}\n")
+    return cfg
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+
+
+def test_audit_lists_and_exports_decisions_filtered(tmp_path: Path) -> None:
+    cfg = _config(tmp_path)
+    store = AuditStore(tmp_path / "audit.sqlite3")
+    day = 86400.0
+    now = time.time()
+    store.record(Decision("apoena", "authorized", "resident", "c1", visitor_name="Pedro da Silva",
+                          apartment="501", resident="Rafaela Silva", gate_opened=True, ts=now))
+    store.record(Decision("apoena", "denied", "resident_dtmf", "c2", apartment="404", ts=now - 2 * day))
+    store.record(Decision("jardins", "no_answer", "system", "c3", apartment="11", ts=now))
+    store.close()
+
+    out = _run("-c", str(cfg), "audit", "--csv", "--condominium", "apoena")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["call_id"] for r in rows] == ["c1", "c2"]
+    assert rows[0]["outcome"] == "authorized" and rows[0]["gate_opened"] == "True"
+
+    only_501 = _run("-c", str(cfg), "audit", "--apartment", "501")
+    assert "Pedro da Silva" in only_501.stdout and "404" not in only_501.stdout
+
+    today = time.strftime("%Y-%m-%d", time.gmtime(now))
+    recent = _run("-c", str(cfg), "audit", "--csv", "--since", today)
+    assert sorted(r["call_id"] for r in csv.DictReader(io.StringIO(recent.stdout))) == ["c1", "c3"]
+
+    bad = _run("-c", str(cfg), "audit", "--since", "yesterday")
+    assert bad.returncode != 0 and "--since 'yesterday' is not a date" in bad.stderr
