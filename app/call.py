@@ -13,35 +13,50 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import structlog
 
-from app.ari import AriClient, AriError
+from app.ari import AriClient, AriError, AriUnavailable
 from app.config import CondominiumSettings
 from app.dialog.ports import Input, RingOutcome, Role
 from app.dialog.session import Session, SessionManager
+from app.media.hold import HoldFiller
 from app.media.leg import MediaLeg
 from app.media.listener import Listener
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText, SttError
-from app.media.tts import CachedTts, TtsError
+from app.media.tts import Voice
 from app.media.tts.resample import resample
 from app.media.vad import EndpointerConfig
 from app.metrics import BACKEND_ERRORS, observe_stage
 
 log = structlog.get_logger(__name__)
 
-LEG_CONNECT_TIMEOUT = 5.0
+LEG_CONNECT_TIMEOUT = 10.0  # generous: an overloaded Asterisk is slow to connect, not dead
 CHANNEL_PREFIX = "portaria-"
 
 
 # ChannelDestroyed causes (Q.850) of a resident leg that never answered.
 BUSY_CAUSES = {17}
 NO_ANSWER_CAUSES = {18, 19, 16, 0}
+
+
+class CallEnded(Exception):
+    """The call ended while an operation on it was in flight."""
+
+
+def background(coro: Awaitable[None], what: str) -> None:
+    """Fire and forget, but a failure is logged rather than lost."""
+    async def run() -> None:
+        try:
+            await coro
+        except Exception as exc:  # noqa: BLE001
+            log.warning("background_failed", what=what, error=str(exc))
+    asyncio.get_running_loop().create_task(run())
 
 
 @dataclass(frozen=True)
@@ -59,16 +74,14 @@ class Call:
         ari: AriClient,
         sessions: SessionManager,
         registry: LegRegistry,
-        tts: CachedTts,
+        tts: Voice,
         media: dict[Role, MediaTarget],
         condo: CondominiumSettings,
         stt: SpeechToText | None = None,
         app_name: str = "portaria",
         expect_stasis: Callable[[str], asyncio.Future[None]] | None = None,
         publish: Callable[..., None] | None = None,
-        fallback_tts: CachedTts | None = None,
     ) -> None:
-        self._fallback_tts = fallback_tts
         self._publish = publish or (lambda *a, **k: None)
         self._expect_stasis = expect_stasis
         self.session = session
@@ -93,6 +106,7 @@ class Call:
         self.ended = asyncio.Event()
         self._teardown_lock = asyncio.Lock()
         self.task: asyncio.Task[None] | None = None
+        self._holds: dict[Role, HoldFiller] = {}
 
     # -- set-up --------------------------------------------------------------
     async def connect_party(self, role: Role, channel_id: str, answer: bool) -> MediaLeg:
@@ -108,10 +122,13 @@ class Call:
         in_stasis = self._expect_stasis(em_id) if self._expect_stasis else None
 
         async def make_bridge() -> str:
-            bridge = await self._ari.create_bridge("mixing", name=f"portaria-{self.session.id[:8]}-{role}")
-            self.session.bridge_ids.append(bridge.id)
-            self._bridge_of[role] = bridge.id
-            return bridge.id
+            # Ours before Asterisk has it: a teardown racing this request still destroys it.
+            bridge_id = f"{CHANNEL_PREFIX}br-{uuid.uuid4()}"
+            self.session.bridge_ids.append(bridge_id)
+            self._bridge_of[role] = bridge_id
+            await self._ari.create_bridge("mixing", name=f"portaria-{self.session.id[:8]}-{role}",
+                                          bridge_id=bridge_id)
+            return bridge_id
 
         # Independent round trips in parallel: they dominate time-to-greeting.
         jobs = [
@@ -124,6 +141,13 @@ class Call:
         if answer:
             jobs.append(self._ari.answer(channel_id))
         results = await asyncio.gather(*jobs, return_exceptions=True)
+        if self.ended.is_set():
+            # The call was torn down while these were in flight: what Asterisk made
+            # after teardown looked is removed here, or it would outlive the call.
+            await asyncio.gather(_retrying(self._ari.hangup, em_id),
+                                 _retrying(self._ari.destroy_bridge, str(self._bridge_of.get(role))),
+                                 return_exceptions=True)
+            raise CallEnded(f"call ended while connecting the {role}")
         for r in results:
             if isinstance(r, BaseException):
                 raise r
@@ -161,19 +185,29 @@ class Call:
         if leg is None or leg.closed.is_set():
             return False
         t0 = time.monotonic()
-        try:
-            pcm = await self._tts.synthesize(text, leg.sample_rate)
-        except TtsError as exc:
-            BACKEND_ERRORS.labels(backend="tts", kind="error").inc()
-            if self._fallback_tts is None:
-                raise
-            log.warning("tts_fallback", error=str(exc))
-            pcm = await self._fallback_tts.synthesize(text, leg.sample_rate)
+        pcm = await self._tts.synthesize(text, leg.sample_rate)
         observe_stage("tts", time.monotonic() - t0)
+        self._stop_hold(role)
         pb = leg.play(pcm, label=text[:40])
         done = await pb.done
         self._note_first_audio(role, pb.first_frame_at)
         return done
+
+    def _start_hold(self, role: Role, since: float) -> None:
+        leg = self.legs.get(role)
+        if leg is None:
+            return
+        hold = self._holds.get(role)
+        if hold is None:
+            hold = self._holds[role] = HoldFiller(self._tts.synthesize, self.condo.phrases.hold, self.condo.hold_after_s)
+        hold.start(leg, since)
+
+    def _stop_hold(self, role: Role) -> None:
+        hold = self._holds.get(role)
+        if hold is not None:
+            hold.stop()
+            if self._pending_turn is not None and self._pending_turn["role"] == role:
+                self._pending_turn["hold_fillers"] = hold.played
 
     def _note_first_audio(self, role: Role, first_frame_at: float | None) -> None:
         """Turn latency: the caller's last speech sample to our first reply frame."""
@@ -196,6 +230,10 @@ class Call:
             return False
         return await leg.play(resample(pcm, sample_rate, leg.sample_rate), label="audio").done
 
+    def party_gone(self, role: Role) -> bool:
+        leg = self.legs.get(role)
+        return leg is None or leg.closed.is_set()
+
     @property
     def can_transcribe(self) -> bool:
         return self._stt is not None
@@ -207,6 +245,7 @@ class Call:
         listener = self.listeners.get(role)
         if listener is None:
             return Input("closed")
+        self._stop_hold(role)
         heard = await listener.next(timeout)
         if heard.kind != "speech" or heard.utterance is None:
             return Input(heard.kind, digit=heard.digit)
@@ -214,7 +253,9 @@ class Call:
         turn: dict[str, Any] = {"role": role, "speech_end": u.end, "endpointing_s": heard.emitted_at - u.end}
         observe_stage("endpointing", turn["endpointing_s"])
         text: str | None = None
+        self._pending_turn = turn
         if transcribe and self._stt is not None:
+            self._start_hold(role, u.end)
             t0 = time.monotonic()
             try:
                 text = (await self._stt.transcribe(u.pcm, u.sample_rate)).text
@@ -225,7 +266,6 @@ class Call:
                 log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
             turn["stt_s"] = time.monotonic() - t0
             observe_stage("stt", turn["stt_s"])
-        self._pending_turn = turn
         return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
 
     async def call_resident(self, number: str) -> RingOutcome:
@@ -278,7 +318,7 @@ class Call:
             log.info("resident_not_answered", cause=cause, outcome=outcome)
             self._ring[1].set_result(outcome)
         elif channel_id == self.session.resident_channel_id:
-            asyncio.get_running_loop().create_task(self._release_resident_media())
+            background(self._release_resident_media(), "release_resident_media")
 
     async def _release_resident_media(self) -> None:
         leg = self.legs.pop("resident", None)
@@ -334,6 +374,8 @@ class Call:
                 self._registry.forget(leg_id)
             for leg in self.legs.values():
                 leg.close(f"call ended: {reason}")
+            for role in list(self._holds):
+                self._stop_hold(role)
             for listener in self.listeners.values():
                 await listener.stop()
             # The flow goes before the session: once a session is gone from the
@@ -347,9 +389,26 @@ class Call:
             channels = list(s.channel_ids) if hang_up_parties else [
                 c for c in s.channel_ids if c.startswith(CHANNEL_PREFIX)
             ]
-            ops = [self._ari.hangup(c) for c in channels] + [self._ari.destroy_bridge(b) for b in s.bridge_ids]
+            ops = [_retrying(self._ari.hangup, c) for c in channels] + [
+                _retrying(self._ari.destroy_bridge, b) for b in s.bridge_ids]
             for r in await asyncio.gather(*ops, return_exceptions=True):
                 if isinstance(r, AriError):
                     log.warning("teardown_ari_error", error=str(r))
                 elif isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError):
                     log.warning("teardown_error", error=repr(r))
+
+
+async def _retrying(op: Callable[[str], Awaitable[None]], target: str, attempts: int = 3) -> None:
+    """Teardown under an overloaded Asterisk: a timed-out DELETE is tried again, so
+    nothing is left behind; "not found" means it is already gone."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await op(target)
+            return
+        except AriUnavailable:
+            if attempt == attempts:
+                raise
+        except AriError as exc:
+            if exc.not_found:
+                return
+            raise

@@ -41,6 +41,9 @@ class AriSettings(_Model):
     app: str = "portaria"
     # Start the Debian-chroot Asterisk (scripts/sandbox.sh) when `url` is the local default.
     sandbox: bool = True
+    # Per REST request. A busy Asterisk answers slowly rather than not at all: giving
+    # up sooner fails calls that would have worked (measured in tests/test_soak.py).
+    timeout_s: float = Field(10.0, gt=0, le=60)
 
 
 class MediaSettings(_Model):
@@ -79,6 +82,7 @@ class Phrases(_Model):
     resident_not_found: str = "Não encontrei {name} aqui. Qual é o número do apartamento?"
     didnt_understand: str = "Desculpe, não entendi. Pode repetir?"
     calling_resident: str = "Um momento, vou chamar o morador."
+    hold: str = "Só um instante."  # covers a slow recognizer/understanding/voice (hold_after_s)
     resident_prompt: str = (
         "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
         "Você autoriza a entrada? Responda SIM ou NÃO."
@@ -160,6 +164,9 @@ class CondominiumSettings(_Model):
     max_visitor_turns: int = Field(6, ge=1, le=20)
     # STT failures in a row before switching the visitor to the keypad.
     stt_failures_to_keypad: int = Field(2, ge=1)
+    # Seconds of silence after the caller's turn before "Só um instante." covers a slow
+    # backend (repeated up to 3 times); 0 turns it off. Keeps dead air under ~2 s.
+    hold_after_s: float = Field(2.0, ge=0, le=10)
     # Seconds after which any session of this condominium is ended, whatever its state.
     session_timeout_s: float = Field(300.0, gt=0)
 

@@ -51,6 +51,11 @@ BACKEND_ERRORS = Counter(
     ["backend", "kind"],
     registry=REGISTRY,
 )
+HOLD_FILLERS = Counter(
+    "portaria_hold_fillers_total",
+    "\"Só um instante.\" played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.",
+    registry=REGISTRY,
+)
 AUDIOSOCKET_PROTOCOL_ERRORS = Counter(
     "portaria_audiosocket_protocol_errors_total",
     "AudioSocket connections closed for a protocol error (unknown kind, oversized length, unknown UUID).",

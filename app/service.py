@@ -14,7 +14,7 @@ from app.bus import EventBus
 from app.call import Call
 from app.config import Secrets, Settings
 from app.control import ServiceController
-from app.dialog.audit import AuditStore
+from app.dialog.audit import AuditStore, Decision
 from app.dialog.context import Conversation
 from app.dialog.nlu import Extractor
 from app.dialog.nlu.factory import build_extractor
@@ -24,7 +24,7 @@ from app.directory.directory import Directory
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
-from app.media.tts import CachedTts, EspeakTts, TtsError, build_tts
+from app.media.tts import CachedTts, EspeakTts, TtsError, Voice, build_tts
 from app.stasis import StasisApp
 from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
 
@@ -50,11 +50,13 @@ class Service:
                                                                    self.secrets.webhook_secret)
         self.sessions = SessionManager(on_change=lambda sess, what, old, new: self.bus.publish(
             "state", sess.id, sess.condominium, field=what, old=old, new=new))
-        self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app)
+        self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app,
+                             timeout=s.ari.timeout_s)
         self.tts = build_tts(s.tts)
         # A cloud voice that fails mid-call falls back to espeak, in its own cache.
         self.fallback_tts: CachedTts | None = None if s.tts.backend == "espeak" else CachedTts(
             EspeakTts(), Path(s.tts.cache_dir).expanduser() / "espeak-fallback")
+        self.voice = Voice(self.tts, self.fallback_tts)
         self.stt: SpeechToText | None = build_stt(s.stt)
         self.audit = AuditStore(self.resolve_path(s.audit.path))
         self.directories: dict[str, Directory] = {}
@@ -67,8 +69,9 @@ class Service:
             "visitor": AudioSocketServer("visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer),
             "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
         }
-        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.tts, self._flow, stt=self.stt,
-                             bus=self.bus, fallback_tts=self.fallback_tts)
+        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.voice, self._flow, stt=self.stt,
+                             unrecorded=self._record_unfinished,
+                             bus=self.bus)
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
         self.api_controller = ServiceController(self)
         self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)
@@ -91,6 +94,14 @@ class Service:
                             extractor=self.extractors[key], audit=self.audit)
         await run_visitor(conv)
 
+    def _record_unfinished(self, call: Call) -> None:
+        s = call.session
+        failed = (s.end_reason or "").startswith("error")
+        outcome = "error" if failed else "visitor_left"
+        s.data["outcome"], s.data["gate_opened"] = outcome, False
+        self.audit.record(Decision(condominium=s.condominium, outcome=outcome, decided_by="system", call_id=s.id,
+                                   visitor_channel=s.visitor_channel_id, caller=s.data.get("caller_number")))
+
     async def prewarm(self) -> None:
         """Synthesize every configured phrase now so the first call hits the cache."""
         rate = self.settings.media.sample_rate
@@ -101,6 +112,10 @@ class Service:
         if failed:
             # A cloud outage at start must not keep the gate from answering.
             log.warning("tts_prewarm_failed", failures=len(failed), error=str(failed[0]))
+            self.voice.primary_failed(str(failed[0]))
+            if self.fallback_tts is not None:
+                await asyncio.gather(*(self.fallback_tts.synthesize(t, rate) for t in texts if "{" not in t),
+                                     return_exceptions=True)
 
     async def start(self, wait_connected: float = 10.0) -> None:
         for srv in self.servers.values():

@@ -17,13 +17,13 @@ import structlog
 
 from app.ari import AriClient, AriError
 from app.bus import EventBus
-from app.call import CHANNEL_PREFIX, Call, MediaTarget
+from app.call import CHANNEL_PREFIX, Call, MediaTarget, background
 from app.config import Settings
 from app.dialog.ports import Role
 from app.dialog.session import SessionManager
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText
-from app.media.tts import CachedTts
+from app.media.tts import Voice
 from app.metrics import CALLS
 
 log = structlog.get_logger(__name__)
@@ -38,14 +38,16 @@ class StasisApp:
         ari: AriClient,
         sessions: SessionManager,
         registry: LegRegistry,
-        tts: CachedTts,
+        tts: Voice,
         flow: FlowRunner,
         stt: SpeechToText | None = None,
         bus: EventBus | None = None,
-        fallback_tts: CachedTts | None = None,
+        unrecorded: Callable[[Call], None] | None = None,
     ) -> None:
+        # Called for a call that ends before the flow put a decision on record
+        # (set-up failed, visitor gone during set-up): every call leaves a row.
+        self.unrecorded = unrecorded
         self.stt = stt
-        self.fallback_tts = fallback_tts
         self.bus = bus or EventBus()
         self.settings = settings
         self.ari = ari
@@ -61,7 +63,6 @@ class StasisApp:
         }
         self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
         self._stasis_waiters: dict[str, asyncio.Future[None]] = {}
-        self.greeting_latencies: list[float] = []
 
     def set_media_ports(self, visitor: int, resident: int) -> None:
         m = self.settings.media
@@ -126,7 +127,7 @@ class StasisApp:
                 call.on_resident_answered(channel_id)
             else:
                 # The visitor's call is gone: nobody is waiting for this resident.
-                asyncio.get_running_loop().create_task(self.ari.hangup(channel_id))
+                background(self.ari.hangup(channel_id), "hangup_orphan_resident")
             return
         if channel_id.startswith(CHANNEL_PREFIX):
             waiter = self._stasis_waiters.pop(channel_id, None)
@@ -158,6 +159,13 @@ class StasisApp:
             await coro
         asyncio.get_running_loop().create_task(runner())
 
+    async def _gone(self, channel_id: str) -> bool:
+        try:
+            await self.ari.get_channel(channel_id)
+        except AriError as exc:
+            return exc.not_found
+        return False
+
     # -- a visitor's call ------------------------------------------------------
     def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float, caller: str) -> None:
         condo_key, condo = self.settings.condominium(condo_arg)
@@ -167,7 +175,7 @@ class StasisApp:
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
         call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish, fallback_tts=self.fallback_tts)
+                    publish=self.bus.publish)
         self.calls[session.id] = call
 
         async def run() -> None:
@@ -175,7 +183,6 @@ class StasisApp:
             log.info("call_started", channel=channel_id)
             try:
                 await call.connect_party("visitor", channel_id, answer=True)
-                self.greeting_latencies.append(time.monotonic() - t0)
                 timeout = condo.session_timeout_s
                 async with asyncio.timeout(timeout):
                     await self.flow(call, self.settings)
@@ -185,11 +192,21 @@ class StasisApp:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.exception("call_failed", error=str(exc))
-                await call.end(f"error: {type(exc).__name__}")
+                if call.ended.is_set() or await self._gone(channel_id):
+                    # The visitor hung up while we were still setting the call up.
+                    log.info("call_setup_interrupted", error=str(exc))
+                    await call.end("visitor hung up during set-up")
+                else:
+                    log.exception("call_failed", error=str(exc))
+                    await call.end(f"error: {type(exc).__name__}")
             finally:
                 self.calls.pop(session.id, None)
                 d = session.data
+                if "outcome" not in d and self.unrecorded is not None:
+                    try:
+                        self.unrecorded(call)
+                    except Exception as exc:  # noqa: BLE001 — the audit store must not break cleanup
+                        log.error("audit_record_failed", error=repr(exc))
                 if "outcome" in d:
                     self.bus.publish("decision", session.id, condo_key, outcome=d["outcome"],
                                      gate_opened=d.get("gate_opened", False), apartment=d.get("apartment"),
@@ -201,5 +218,9 @@ class StasisApp:
         call.task = asyncio.get_running_loop().create_task(run(), name=f"call-{session.id[:8]}")
 
     async def shutdown(self) -> None:
-        await asyncio.gather(*(c.end("app shutting down") for c in list(self.calls.values())),
-                             return_exceptions=True)
+        calls = list(self.calls.values())
+        await asyncio.gather(*(c.end("app shutting down") for c in calls), return_exceptions=True)
+        # Their tasks still put the decision on record: let them, before the store closes.
+        tasks = [c.task for c in calls if c.task is not None and not c.task.done()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)

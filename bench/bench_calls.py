@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from tests.asterisk_env import asterisk_env
 from tests.conftest import scenario_settings, wait_clean
 from tests.fakes.openai_server import ScriptedTranscriptionServer
 from tests.gate import EventTap, Gate
-from tests.phone import Phones, speech_onset
+from tests.phone import PhoneCall, Phones, dead_air, speech_onset
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -65,7 +64,7 @@ async def start(env: Any, stt: ScriptedTranscriptionServer) -> tuple[Service, Ga
     audit = str(Path(tempfile.mkdtemp()) / "audit.sqlite3")
     svc = Service(scenario_settings(env, stt.base_url, audit), Secrets(ari_password=env.password, api_token=None))
     await svc.start()
-    ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench")
+    ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
     tap = EventTap(env)
     await tap.start()
     gate = Gate(svc, ari, Phones(env, ari), tap)
@@ -93,7 +92,7 @@ async def bench_greeting(gate: Gate, rec: Recorder, n: int) -> list[dict[str, An
 
 async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]:
     stt: ScriptedTranscriptionServer = gate.stt  # type: ignore[attr-defined]
-    endpointing, stt_s, reply, whole = [], [], [], []
+    endpointing, stt_s, reply, whole, at_phone = [], [], [], [], []
     for i in range(n):
         before = len(rec.calls)
         stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
@@ -104,6 +103,9 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
                                     "Meu nome é Pedro da Silva."], caller=str(7600 + i))
         await phone.wait_hung_up(timeout=120)
         whole.append(time.monotonic() - t0)
+        said, rate = await phone.said()
+        heard, _ = await phone.heard()
+        at_phone.extend(dead_air(said, heard, rate))
         for c in rec.calls[before:]:
             for t in c.turns:
                 endpointing.append(t["endpointing_s"])
@@ -111,7 +113,9 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
                 reply.append(t["first_reply_audio_s"])
         await wait_clean(gate.ari, gate.app)
     rest = [r - e - s for r, e, s in zip(reply, endpointing, stt_s)]
-    return [summary("turn: last speech sample -> first reply frame sent (all turns)", reply),
+    return [summary("turn at the phone: visitor's last speech sample -> first reply sample heard (recordings)",
+                    at_phone),
+            summary("turn in the app: last speech frame received -> first reply frame sent", reply),
             summary("turn stage: endpointing (silence wait)", endpointing),
             summary("turn stage: STT (scripted local server)", stt_s),
             summary("turn stage: NLU + TTS (cached) + pacing to first frame", rest),
@@ -121,9 +125,17 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
 async def bench_capacity(gate: Gate, rec: Recorder, n: int, seconds: float) -> list[dict[str, Any]]:
     svc = gate.app
     rss0 = _rss_kb()
-    phones = await asyncio.gather(*(gate.phones.dial("100", caller=str(8100 + i), wait=seconds + 5)
-                                    for i in range(n)))
-    for _ in range(200):
+    # Calls arrive 5 a second: a flood of simultaneous set-ups makes the sandbox
+    # Asterisk (2 cores, shared with the test phones) time out ARI requests.
+    arrivals_per_s = 5.0
+    hold = n / arrivals_per_s + seconds + 10
+
+    async def dial(i: int) -> PhoneCall:
+        await asyncio.sleep(i / arrivals_per_s)
+        return await gate.phones.dial("100", caller=str(8100 + i), wait=hold, record=False)
+
+    phones = await asyncio.gather(*(dial(i) for i in range(n)))
+    for _ in range(int(hold * 20)):
         if sum(1 for c in svc.app.calls.values() if "visitor" in c.legs) >= n:
             break
         await asyncio.sleep(0.05)
@@ -134,6 +146,7 @@ async def bench_capacity(gate: Gate, rec: Recorder, n: int, seconds: float) -> l
     cpu = (time.process_time() - cpu0) / (time.monotonic() - wall0)
     rss = _rss_kb()
     jitter = [abs(x - 0.020) for x in list(svc.pacer.intervals)[5:]]
+    await asyncio.gather(*(p.hang_up() for p in phones), return_exceptions=True)
     await asyncio.gather(*(p.wait_hung_up(timeout=60) for p in phones), return_exceptions=True)
     await wait_clean(gate.ari, gate.app, timeout=15)
     out = summary(f"capacity: outbound tick jitter with {up} calls up", jitter)
@@ -141,6 +154,12 @@ async def bench_capacity(gate: Gate, rec: Recorder, n: int, seconds: float) -> l
                 "app_cpu_percent_per_call": round(cpu * 100 / max(up, 1), 2),
                 "rss_mb": round(rss / 1024, 1), "rss_kb_per_call": round((rss - rss0) / max(up, 1), 1)})
     return [out]
+
+
+def emit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False), flush=True)
+    return rows
 
 
 def _rss_kb() -> int:
@@ -157,16 +176,15 @@ async def main(args: argparse.Namespace) -> None:
     async with ScriptedTranscriptionServer([]) as stt:
         svc, gate, rec = await start(env, stt)
         try:
-            results += await bench_greeting(gate, rec, args.greetings)
-            results += await bench_turns(gate, rec, args.turns)
+            results += emit(await bench_greeting(gate, rec, args.greetings))
+            results += emit(await bench_turns(gate, rec, args.turns))
+            await gate.tap.stop()  # its subscribe-all event stream would load this process
             for n in args.capacity:
-                results += await bench_capacity(gate, rec, n, args.seconds)
+                results += emit(await bench_capacity(gate, rec, n, args.seconds))
         finally:
             await gate.reset_residents()
             await gate.tap.stop()
             await svc.stop()
-    for r in results:
-        print(json.dumps(r, ensure_ascii=False))
 
 
 if __name__ == "__main__":
@@ -175,5 +193,4 @@ if __name__ == "__main__":
     ap.add_argument("--turns", type=int, default=5)
     ap.add_argument("--capacity", type=int, nargs="*", default=[50, 100])
     ap.add_argument("--seconds", type=float, default=10.0)
-    os.environ.setdefault("PYTHONASYNCIODEBUG", "0")
     asyncio.run(main(ap.parse_args()))

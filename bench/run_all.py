@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 
-RUNS = [
+RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
-    ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py")]),
+    ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
+    ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
+     [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
+     {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"}),
 ]
 
 
@@ -30,11 +36,18 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     failed = 0
-    for title, cmd in RUNS:
+    for title, cmd, *extra_env in RUNS:
         print(f"\n== {title}", flush=True)
         t0 = time.monotonic()
-        res = subprocess.run(cmd, cwd=HERE.parent, check=False)
-        failed += res.returncode != 0
+        env = {**os.environ, **(extra_env[0] if extra_env else {})}
+        # Numbers only: the app's own log lines (timestamped) are left out.
+        with subprocess.Popen(cmd, cwd=HERE.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if not LOG_LINE.match(line):
+                    print(line, end="", flush=True)
+        failed += proc.returncode != 0
         print(f"   ({time.monotonic() - t0:.0f} s)", flush=True)
     return 1 if failed else 0
 

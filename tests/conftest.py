@@ -30,7 +30,9 @@ def aenv() -> AsteriskEnv:
 
 @pytest.fixture(scope="session")
 async def ari(aenv: AsteriskEnv) -> AsyncIterator[AriClient]:
-    client = AriClient(aenv.ari_url, aenv.username, aenv.password, "portaria-tests")
+    # The harness waits longer than the app does: under the soak's burst the sandbox
+    # Asterisk answers slowly, and the harness's own requests must not be what fails.
+    client = AriClient(aenv.ari_url, aenv.username, aenv.password, "portaria-tests", timeout=20)
     try:
         await client.info()
     except AriError as exc:
@@ -103,7 +105,8 @@ async def stt_server() -> AsyncIterator[Any]:
         yield srv
 
 
-def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, **condo: Any) -> Settings:
+def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, top: dict[str, Any] | None = None,
+                      **condo: Any) -> Settings:
     from tests.gate import DIRECTORY
 
     condo_cfg: dict[str, Any] = {
@@ -116,7 +119,7 @@ def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, *
     stt = ({"backend": "openai", "base_url": stt_url, "require_api_key": False, "timeout_s": 3}
            if stt_url else {"backend": "none"})
     return make_settings(ari={"url": aenv.ari_url, "app": TEST_APP}, stt=stt, audit={"path": audit_path},
-                         condominiums={"apoena": condo_cfg})
+                         condominiums={"apoena": condo_cfg}, **(top or {}))
 
 
 @pytest.fixture
@@ -128,17 +131,9 @@ def keypad_only() -> bool:
 @pytest.fixture
 async def gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, stt_server: Any, tmp_path: Any,
                phones: Phones, keypad_only: bool) -> AsyncIterator[Any]:
-    from tests.gate import EventTap, Gate
+    from tests.gate import running_gate
 
     stt_url = None if keypad_only else stt_server.base_url
-    svc = Service(scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3")),
-                  Secrets(ari_password=aenv.password, api_token=None))
-    await svc.start()
-    tap = EventTap(aenv)
-    await tap.start()
-    g = Gate(svc, ari, phones, tap)
-    g.stt = stt_server  # type: ignore[attr-defined]
-    yield g
-    await g.reset_residents()
-    await tap.stop()
-    await svc.stop()
+    async with running_gate(aenv, ari, phones, stt_url, tmp_path) as g:
+        g.stt = stt_server  # type: ignore[attr-defined]
+        yield g

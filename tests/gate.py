@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import websockets
 
 from app.ari import AriClient
+from app.config import Secrets
 from app.dialog.audit import Decision
 from app.service import Service
 from tests.asterisk_env import REPO, AsteriskEnv
@@ -27,7 +30,9 @@ class EventTap:
 
     def __init__(self, env: AsteriskEnv) -> None:
         self.env = env
-        self.events: list[dict[str, Any]] = []
+        # Only what tests look at (the digits each channel received): keeping every
+        # event of a 250-call soak would be most of this process's memory.
+        self.digits: dict[str, str] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -39,7 +44,10 @@ class EventTap:
             async with websockets.connect(ws_url, additional_headers={"Authorization": auth}) as ws:
                 self._ready.set()
                 async for raw in ws:
-                    self.events.append(json.loads(raw))
+                    e = json.loads(raw)
+                    if e.get("type") == "ChannelDtmfReceived":
+                        ch = e["channel"]["id"]
+                        self.digits[ch] = self.digits.get(ch, "") + e["digit"]
 
         self._task = asyncio.create_task(run())
         await asyncio.wait_for(self._ready.wait(), 5)
@@ -49,8 +57,7 @@ class EventTap:
             self._task.cancel()
 
     def dtmf_on(self, channel_id: str) -> str:
-        return "".join(e["digit"] for e in self.events
-                       if e.get("type") == "ChannelDtmfReceived" and e["channel"]["id"] == channel_id)
+        return self.digits.get(channel_id, "")
 
 
 @dataclass
@@ -70,11 +77,12 @@ class Gate:
     async def set_global(self, name: str, value: str) -> None:
         await self.ari._call("POST", "/asterisk/variable", {"variable": name, "value": value})
 
-    async def resident(self, number: str, mode: str = "answer", says: list[str] | None = None) -> Path:
+    async def resident(self, number: str, mode: str = "answer", says: list[str] | None = None,
+                       record: bool = True) -> Path:
         """Program the resident stand-in at `number`; returns its recording prefix."""
         rec = self.phones.dir / f"resident-{number}-{uuid.uuid4().hex[:6]}"
         await self.set_global(f"RES_{number}_MODE", mode)
-        await self.set_global(f"RES_{number}_REC", self.phones.env.remote(rec))
+        await self.set_global(f"RES_{number}_REC", self.phones.env.remote(rec) if record else "")
         items = says or []
         for i in range(1, 6):
             v = items[i - 1] if i <= len(items) else ""
@@ -84,12 +92,13 @@ class Gate:
         self.residents_set.append(number)
         return rec
 
-    async def visitor(self, says: list[str], caller: str = "7100", wait: float = 60) -> PhoneCall:
+    async def visitor(self, says: list[str], caller: str = "7100", wait: float = 60, record: bool = True) -> PhoneCall:
         """A visitor phone that speaks each item after our prompt goes quiet ("DTMF:…" presses keys)."""
         variables = {f"SAY{i}": (s if s.startswith("DTMF:") else self.speech(s)) for i, s in enumerate(says, 1)}
         tag = f"visitor-{caller}-{uuid.uuid4().hex[:6]}"
         rec = self.phones.dir / tag
-        variables.update({"REC": self.phones.env.remote(rec), "WAIT": str(wait), "SILENCE": "1000"})
+        variables.update({"REC": self.phones.env.remote(rec) if record else "", "WAIT": str(wait),
+                          "SILENCE": "1000"})
         ch = await self.ari.originate(
             "Local/100@portaria-gate/n", context="test-talker", extension="s", priority=1,
             caller_id=f"Visitante <{caller}>", variables=variables,
@@ -109,3 +118,23 @@ class Gate:
 
 
 DIRECTORY = str(REPO / "data" / "apartamentos.json")
+
+
+@contextlib.asynccontextmanager
+async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones, stt_url: str | None, tmp_path: Path,
+                       top: dict[str, Any] | None = None, **condo: Any) -> AsyncIterator[Gate]:
+    """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`)."""
+    from tests.conftest import scenario_settings
+
+    svc = Service(scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3"), top=top, **condo),
+                  Secrets(ari_password=aenv.password, api_token=None))
+    await svc.start()
+    tap = EventTap(aenv)
+    await tap.start()
+    g = Gate(svc, ari, phones, tap)
+    try:
+        yield g
+    finally:
+        await g.reset_residents()
+        await tap.stop()
+        await svc.stop()

@@ -25,6 +25,7 @@ class PhoneCall:
     async def wait_hung_up(self, timeout: float = 30.0) -> float:
         loop = asyncio.get_running_loop()
         t0 = loop.time()
+        pause = 0.05  # backing off: dozens of phones polling every 50 ms load Asterisk's HTTP server
         while loop.time() - t0 < timeout:
             try:
                 await self.ari.get_channel(self.channel_id)
@@ -32,7 +33,8 @@ class PhoneCall:
                 if exc.not_found:
                     return loop.time() - t0
                 raise
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
         raise TimeoutError(f"test phone {self.channel_id} still up after {timeout} s")
 
     async def hang_up(self) -> None:
@@ -40,7 +42,14 @@ class PhoneCall:
 
     async def heard(self, timeout: float = 5.0) -> tuple[np.ndarray, int]:
         """What the phone heard, once MixMonitor has closed the file."""
-        path = Path(f"{self.rec_local}-heard.wav")
+        return await self._recording("heard", timeout)
+
+    async def said(self, timeout: float = 5.0) -> tuple[np.ndarray, int]:
+        """What the phone sent (test-talker phones record it)."""
+        return await self._recording("said", timeout)
+
+    async def _recording(self, which: str, timeout: float) -> tuple[np.ndarray, int]:
+        path = Path(f"{self.rec_local}-{which}.wav")
         loop = asyncio.get_running_loop()
         t0 = loop.time()
         last = -1
@@ -85,11 +94,12 @@ class Phones:
 
     async def dial(
         self, exten: str = "100", *, caller: str = "7000", play: str | None = None,
-        predelay: float = 0.0, wait: float = 30.0, context: str = "portaria-gate",
+        predelay: float = 0.0, wait: float = 30.0, context: str = "portaria-gate", record: bool = True,
     ) -> PhoneCall:
         tag = f"{caller}-{uuid.uuid4().hex[:8]}"
         rec_local = self.dir / tag
-        variables = {"REC": self.env.remote(rec_local), "WAIT": str(wait), "PREDELAY": str(predelay)}
+        variables = {"REC": self.env.remote(rec_local) if record else "", "WAIT": str(wait),
+                     "PREDELAY": str(predelay)}
         if play:
             variables["PLAY"] = play
         ch = await self.ari.originate(
@@ -110,6 +120,24 @@ def speech_onset(x: np.ndarray, rate: int, threshold: float = 300.0) -> float | 
     rms = frame_rms(x, rate)
     loud = np.flatnonzero(rms > threshold)
     return None if loud.size == 0 else float(loud[0]) * 0.02
+
+
+def dead_air(said: np.ndarray, heard: np.ndarray, rate: int, threshold: float = 300.0,
+             quiet_s: float = 0.4) -> list[float]:
+    """Each time the phone stopped talking (then `quiet_s` of quiet), the seconds of
+    silence it heard before the next sound; stretches followed by no sound at all
+    (the call ended) are left out."""
+    s, h = frame_rms(said, rate) > threshold, frame_rms(heard, rate) > threshold
+    quiet = round(quiet_s / 0.02)
+    gaps: list[float] = []
+    loud = np.flatnonzero(s)
+    for i in loud:
+        if s[i + 1 : i + 1 + quiet].any():
+            continue  # still talking
+        after = np.flatnonzero(h[i + 1 :])
+        if after.size:
+            gaps.append(round(float(after[0] + 1) * 0.02, 2))
+    return gaps
 
 
 def dominant_frequency(x: np.ndarray, rate: int) -> float:

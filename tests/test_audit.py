@@ -52,3 +52,24 @@ def test_audit_lists_and_exports_decisions_filtered(tmp_path: Path) -> None:
 
     bad = _run("-c", str(cfg), "audit", "--since", "yesterday")
     assert bad.returncode != 0 and "--since 'yesterday' is not a date" in bad.stderr
+
+
+def test_an_audit_file_from_before_the_caller_column_gains_it_and_keeps_its_rows(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL,
+        condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT, apartment TEXT, resident TEXT,
+        outcome TEXT NOT NULL, decided_by TEXT NOT NULL, gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
+        visitor_channel TEXT, resident_channel TEXT, dialed TEXT);
+        INSERT INTO decisions (ts, condominium, outcome, decided_by, gate_opened, call_id)
+        VALUES (1.0, 'apoena', 'denied', 'resident', 0, 'old-call');""")
+    old.commit()
+    old.close()
+    store = AuditStore(path)
+    store.record(Decision(condominium="apoena", outcome="authorized", decided_by="resident", call_id="new",
+                          gate_opened=True, caller="7100"))
+    rows = store.query()
+    store.close()
+    assert [(r.call_id, r.caller) for r in rows] == [("new", "7100"), ("old-call", None)]

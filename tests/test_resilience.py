@@ -13,8 +13,6 @@ from app.ari import AriClient
 from app.service import Service
 from tests.asterisk_env import REPO
 from tests.conftest import wait_clean
-from tests.fakes.openai_server import Reply
-from tests.gate import Gate
 from tests.phone import Phones, speech_onset
 
 SANDBOX = str(REPO / "scripts" / "sandbox.sh")
@@ -73,15 +71,3 @@ async def test_media_leg_dropped_ends_that_call_only(app: Service, phones: Phone
     xb, rate = await b.heard()
     assert speech_onset(xb, rate) is not None, "the other call was harmed"
     assert (await wait_clean(ari, app)) == ([], [], 0)
-
-
-async def test_stt_failing_twice_switches_the_visitor_to_the_keypad(gate: Gate) -> None:
-    gate.stt.push(Reply.error(500), Reply("atrasado demais", delay_s=6))  # type: ignore[attr-defined]
-    await gate.resident("1003021", says=["DTMF:1"])
-    phone = await gate.visitor(["Boa tarde, entrega para o quinhentos e um.", "Quinhentos e um.",
-                                "DTMF:501#", "Pedro da Silva"])
-    await phone.wait_hung_up(timeout=120)
-    d = gate.last_decision()
-    assert d is not None and d.outcome == "authorized" and d.decided_by == "resident_dtmf"
-    assert gate.tap.dtmf_on(phone.channel_id) == "#9"
-    assert (await wait_clean(gate.ari, gate.app, timeout=8)) == ([], [], 0)

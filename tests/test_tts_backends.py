@@ -29,6 +29,7 @@ from app.media.tts import (
     TtsConfigError,
     TtsError,
     TtsSettings,
+    Voice,
     build_ssml,
     build_tts,
 )
@@ -347,3 +348,28 @@ def test_factory_default_is_espeak_behind_the_cache(tmp_path: Path) -> None:
     assert isinstance(tts, CachedTts) and isinstance(tts.backend, EspeakTts)
     assert tts.voice_key == "espeak:pt-br:s165:p45"
     assert (tmp_path / "tts").is_dir()
+
+
+async def test_voice_falls_back_to_espeak_and_skips_a_stalled_cloud_during_the_cooldown(tmp_path: Path) -> None:
+    async with ScriptedSpeechServer([SpeechReply(tone(0.4)), SpeechReply(delay_s=30), SpeechReply(delay_s=30)]) as srv:
+        primary = CachedTts(openai_tts(srv, timeout_s=0.5), tmp_path / "cloud")
+        voice = Voice(primary, CachedTts(EspeakTts(), tmp_path / "espeak"), cooldown_s=30)
+        cached = await voice.synthesize("Portaria.", 8000)  # the cloud answers this one
+        t0 = time.monotonic()
+        first = await voice.synthesize("Um momento, por favor.", 8000)
+        stalled_s = time.monotonic() - t0
+        t0 = time.monotonic()
+        second = await voice.synthesize("Qual é o seu nome?", 8000)
+        skipped_s = time.monotonic() - t0
+        assert first and second and voice.primary_down
+        assert 0.5 <= stalled_s < 2.0, "the first failure costs the cloud's timeout, then espeak"
+        assert skipped_s < 0.4 and len(srv.requests) == 2, "during the cooldown the cloud is not asked"
+        # What the cloud already said keeps its voice.
+        assert await voice.synthesize("Portaria.", 8000) == cached
+
+
+async def test_voice_without_a_fallback_raises_the_cloud_error(tmp_path: Path) -> None:
+    async with ScriptedSpeechServer([SpeechReply(status=500)]) as srv:
+        voice = Voice(CachedTts(openai_tts(srv), tmp_path))
+        with pytest.raises(TtsError):
+            await voice.synthesize("Olá", 8000)

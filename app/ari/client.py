@@ -45,10 +45,18 @@ class AriClient:
         self, method: str, path: str, params: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        try:
-            resp = await self._http.request(method, path, params=clean, json=json)
-        except httpx.TransportError as exc:
-            raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
+        # A kept-alive connection Asterisk closed as we reused it fails before any
+        # response: safe to send again when the request is idempotent.
+        attempts = 2 if method in ("GET", "DELETE", "PUT") else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                resp = await self._http.request(method, path, params=clean, json=json)
+                break
+            except (httpx.RemoteProtocolError, httpx.ConnectError) as exc:
+                if attempt == attempts:
+                    raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
+            except httpx.TransportError as exc:
+                raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
         if resp.status_code >= 400:
             try:
                 message = str(resp.json().get("message", resp.text))
@@ -166,8 +174,12 @@ class AriClient:
     async def list_bridges(self) -> list[Bridge]:
         return [Bridge.from_json(b) for b in await self._call("GET", "/bridges")]
 
-    async def create_bridge(self, bridge_type: str = "mixing", name: str | None = None) -> Bridge:
-        return Bridge.from_json(await self._call("POST", "/bridges", {"type": bridge_type, "name": name}))
+    async def create_bridge(self, bridge_type: str = "mixing", name: str | None = None,
+                            bridge_id: str | None = None) -> Bridge:
+        """`bridge_id` chosen by the caller: known even if the request times out after
+        Asterisk created the bridge, so it can still be destroyed."""
+        return Bridge.from_json(await self._call("POST", "/bridges",
+                                                 {"type": bridge_type, "name": name, "bridgeId": bridge_id}))
 
     async def destroy_bridge(self, bridge_id: str, missing_ok: bool = True) -> None:
         try:

@@ -28,16 +28,20 @@ CREATE TABLE IF NOT EXISTS decisions (
     call_id TEXT NOT NULL,
     visitor_channel TEXT,
     resident_channel TEXT,
-    dialed TEXT
+    dialed TEXT,
+    caller TEXT
 );
 CREATE INDEX IF NOT EXISTS decisions_ts ON decisions(ts);
 """
 
 
+ADDED_COLUMNS = ("caller",)
+
+
 @dataclass(frozen=True)
 class Decision:
     condominium: str
-    outcome: str  # authorized | denied | no_answer | no_decision | visitor_left | not_resolved
+    outcome: str  # authorized | denied | no_answer | no_decision | visitor_left | not_resolved | error
     decided_by: str  # resident | resident_dtmf | system
     call_id: str
     visitor_name: str | None = None
@@ -48,6 +52,7 @@ class Decision:
     visitor_channel: str | None = None
     resident_channel: str | None = None
     dialed: str | None = None  # comma-separated endpoints tried, in order
+    caller: str | None = None  # the intercom's caller id number
     ts: float = 0.0
 
 
@@ -58,6 +63,11 @@ class AuditStore:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        # Files written before a column existed get it (older rows read as NULL).
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(decisions)")}
+        for col in ADDED_COLUMNS:
+            if col not in have:
+                self._db.execute(f"ALTER TABLE decisions ADD COLUMN {col} TEXT")
 
     def record(self, d: Decision) -> int:
         row = asdict(d)

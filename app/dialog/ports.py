@@ -40,6 +40,10 @@ class CallPort(Protocol):
         """The party's next input; speech is transcribed when `transcribe` and STT is configured."""
         ...
 
+    def party_gone(self, role: Role) -> bool:
+        """That party hung up (or its media is gone)."""
+        ...
+
     @property
     def can_transcribe(self) -> bool:
         ...

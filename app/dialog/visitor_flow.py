@@ -48,7 +48,8 @@ async def _run(conv: Conversation) -> None:
     else:
         resolved = await collect_by_keypad(conv)
     if resolved is None:
-        await _finish(conv, "not_resolved", "system", None)
+        gone = call.party_gone("visitor")
+        await _finish(conv, "visitor_left" if gone else "not_resolved", "system", None)
         return
     s.state = ConversationState.VALIDADO
     s.data["apartment"] = conv.apartment.label() if conv.apartment else None
@@ -213,5 +214,5 @@ def _record(conv: Conversation, result: str, decided_by: str, outcome: Outcome |
             resident=conv.resident.name if conv.resident else None, gate_opened=gate_opened,
             visitor_channel=s.visitor_channel_id,
             resident_channel=outcome.resident_channel if outcome else None,
-            dialed=",".join(conv.dialed) or None,
+            dialed=",".join(conv.dialed) or None, caller=s.data.get("caller_number"),
         ))

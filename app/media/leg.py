@@ -116,6 +116,11 @@ class MediaLeg:
             self._queue.append(pb)
         return pb
 
+    async def wait_idle(self) -> None:
+        """Until everything queued has played (or was stopped)."""
+        while self._queue:
+            await asyncio.shield(self._queue[-1].done)
+
     def stop_playback(self) -> None:
         """Barge-in and hang-up: drop everything queued, effective from the next frame."""
         while self._queue:

@@ -23,7 +23,9 @@ from app.media.pacer import Pacer
 
 log = structlog.get_logger(__name__)
 
-FIRST_MESSAGE_TIMEOUT = 3.0
+# Asterisk connects, then sends the UUID once the channel is dialed; a busy
+# Asterisk can take seconds between the two. Past this, the socket is an intruder.
+FIRST_MESSAGE_TIMEOUT = 10.0
 
 
 @dataclass

@@ -9,6 +9,7 @@ from app.media.tts.base import TextToSpeech, TtsError
 from app.media.tts.cache import CachedTts
 from app.media.tts.espeak import EspeakTts
 from app.media.tts.factory import build_backend, build_tts
+from app.media.tts.fallback import Voice
 from app.media.tts.openai_tts import OpenAITts
 from app.media.tts.settings import TtsConfigError, TtsSettings
 
@@ -21,6 +22,7 @@ __all__ = [
     "TtsConfigError",
     "TtsError",
     "TtsSettings",
+    "Voice",
     "build_backend",
     "build_ssml",
     "build_tts",

@@ -51,6 +51,14 @@ class CachedTts:
             self._mem.move_to_end(k)
         return pcm
 
+    def cached(self, text: str, sample_rate: int) -> bytes | None:
+        """Memory, then disk; never the backend."""
+        k = self.key(text, sample_rate)
+        pcm = self.get_memory(text, sample_rate)
+        if pcm is None and (pcm := self._read_disk(k)) is not None:
+            self._remember(k, pcm)
+        return pcm
+
     async def synthesize(self, text: str, sample_rate: int) -> bytes:
         k = self.key(text, sample_rate)
         pcm = self._mem.get(k)
