@@ -83,6 +83,7 @@ class Phrases(_Model):
     didnt_understand: str = "Desculpe, não entendi. Pode repetir?"
     calling_resident: str = "Um momento, vou chamar o morador."
     hold: str = "Só um instante."  # covers a slow recognizer/understanding/voice (hold_after_s)
+    still_calling: str = "Ainda estou falando com o morador, aguarde um instante."  # every reassure_every_s
     resident_prompt: str = (
         "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
         "Você autoriza a entrada? Responda SIM ou NÃO."
@@ -167,6 +168,9 @@ class CondominiumSettings(_Model):
     # Seconds of silence after the caller's turn before "Só um instante." covers a slow
     # backend (repeated up to 3 times); 0 turns it off. Keeps dead air under ~2 s.
     hold_after_s: float = Field(2.0, ge=0, le=10)
+    # While the resident's phone rings and they decide, the visitor hears `still_calling`
+    # this often (0: never), so a long wait never sounds like a dead line.
+    reassure_every_s: float = Field(12.0, ge=0, le=60)
     # Seconds after which any session of this condominium is ended, whatever its state.
     session_timeout_s: float = Field(300.0, gt=0)
 

@@ -140,6 +140,14 @@ def dead_air(said: np.ndarray, heard: np.ndarray, rate: int, threshold: float = 
     return gaps
 
 
+def longest_quiet(x: np.ndarray, rate: int, threshold: float = 300.0) -> float:
+    """Seconds of the longest silence between the first and the last sound heard."""
+    loud = np.flatnonzero(frame_rms(x, rate) > threshold)
+    if loud.size < 2:
+        return 0.0
+    return round(float(np.diff(loud).max() - 1) * 0.02, 2)
+
+
 def dominant_frequency(x: np.ndarray, rate: int) -> float:
     spec = np.abs(np.fft.rfft(x.astype(np.float64) * np.hanning(len(x))))
     return float(np.fft.rfftfreq(len(x), 1 / rate)[int(np.argmax(spec[5:])) + 5])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from tests.audio_fixtures import synth_speech
 from tests.conftest import wait_clean
 from tests.gate import Gate
+from tests.phone import longest_quiet
 
 
 async def _ends_clean(gate: Gate) -> None:
@@ -66,6 +67,11 @@ async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: 
     # The resident heard the presentation twice: two long stretches of speech before the answer.
     assert len(gate.stt.uploads) == 3  # type: ignore[attr-defined]
     assert rec is not None
+    # About 20 s with the resident: the visitor is told to wait again rather than left in silence.
+    heard, rate = await phone.heard()
+    quiet = longest_quiet(heard, rate)
+    print(f"longest silence the visitor heard: {quiet} s")
+    assert quiet <= gate.app.settings.condominium(None)[1].reassure_every_s + 1.5
     await _ends_clean(gate)
 
 

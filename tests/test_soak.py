@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.ari import AriClient, AriError
+from app.ari import AriClient, AriError, AriUnavailable
 from app.call import Call
 from app.media.leg import MediaLeg
 from tests.asterisk_env import AsteriskEnv, asterisk_env
@@ -35,7 +35,7 @@ BACK_TO_BACK = int(os.environ.get("PORTARIA_SOAK_CALLS", "40"))
 AT_ONCE = int(os.environ.get("PORTARIA_SOAK_AT_ONCE", "50"))
 # Back-to-back calls run as this many phones dialing again as soon as they hang up.
 STREAMS = int(os.environ.get("PORTARIA_SOAK_STREAMS", "10"))
-ARRIVALS_PER_S = 5.0  # the burst's calls arrive this fast (Asterisk times out ARI requests under a flood)
+ARRIVALS_PER_S = 3.0  # the burst's calls arrive this fast (faster, the sandbox Asterisk stalls for 20 s and more)
 SEED = 20261127
 CALLERS = itertools.count(20000)  # each call's caller id: how its decision is found
 
@@ -97,6 +97,9 @@ async def hang_up_later(phone: PhoneCall, after_s: float) -> None:
     await asyncio.sleep(after_s)
     try:
         await phone.hang_up()
+    except AriUnavailable as exc:
+        # A stalled Asterisk: the phone then hangs up at the end of its WAIT instead.
+        print(f"\nharness could not hang up {phone.channel_id}: {exc}")
     except AriError as exc:
         if not exc.not_found:  # the call may have ended by itself already
             raise
@@ -214,7 +217,7 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
         t1 = loop.time()
         burst = await at_once(g, AT_ONCE, rng)
         fd2, mem2 = await settled(g)
-        # 50 set-ups in 10 s overload the sandbox Asterisk (it also plays all ~100
+        # 50 set-ups in 17 s overload the sandbox Asterisk (it also plays all ~100
         # test phones on 2 cores): ARI requests time out after 10 s and those calls
         # fail. What must hold is that they fail cleanly, on record, gate shut.
         burst_outcomes = check_outcomes(g, burst, may_degrade=0.5)

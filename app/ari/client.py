@@ -45,14 +45,14 @@ class AriClient:
         self, method: str, path: str, params: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        # A kept-alive connection Asterisk closed as we reused it fails before any
-        # response: safe to send again when the request is idempotent.
+        # A busy Asterisk sometimes drops a kept-alive connection as we reuse it
+        # (reset, or closed with no response): safe to send again when idempotent.
         attempts = 2 if method in ("GET", "DELETE", "PUT") else 1
         for attempt in range(1, attempts + 1):
             try:
                 resp = await self._http.request(method, path, params=clean, json=json)
                 break
-            except (httpx.RemoteProtocolError, httpx.ConnectError) as exc:
+            except (httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
                 if attempt == attempts:
                     raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
             except httpx.TransportError as exc:

@@ -30,6 +30,26 @@ async def reach_resident(conv: Conversation) -> Outcome:
     s.state = ConversationState.CHAMANDO_MORADOR
     # "Hold on" plays while the first number rings: no dead air, no added wait.
     hold = asyncio.get_running_loop().create_task(call.say("visitor", p.calling_resident))
+    company = asyncio.get_running_loop().create_task(_keep_visitor_company(conv, hold))
+    try:
+        return await _reach(conv, hold)
+    finally:
+        company.cancel()
+
+
+async def _keep_visitor_company(conv: Conversation, first: asyncio.Task[bool]) -> None:
+    every = conv.condo.reassure_every_s
+    if every <= 0:
+        return
+    await asyncio.wait([first])  # its failure is reported where it is awaited, not here
+    while True:
+        await asyncio.sleep(every)
+        await conv.call.say("visitor", conv.phrases.still_calling)
+
+
+async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> Outcome:
+    call, s = conv.call, conv.call.session
+    assert conv.apartment is not None
     answered = False
     for number in conv.apartment.numbers_for(conv.resident):
         conv.dialed.append(number)
