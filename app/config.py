@@ -189,6 +189,9 @@ class Settings(_Model):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    # Simultaneous visitor calls; more are refused at once (ARI hangup, cause congestion)
+    # rather than letting an overloaded Asterisk fail every call (see README, capacity).
+    max_calls: int = Field(50, ge=1, le=10_000)
     default_condominium: str = "apoena"
     # Folder of per-condominium files (<key>.yaml, each one condominium's settings),
     # merged with `condominiums:` below; relative to the config file.

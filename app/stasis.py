@@ -136,6 +136,12 @@ class StasisApp:
             return  # our own externalMedia channel
         if role == "visitor":
             condo = args[1] if len(args) > 1 else None
+            if len(self.calls) >= self.settings.max_calls:
+                log.warning("over_capacity_call_refused", channel=channel_id, calls=len(self.calls),
+                            max_calls=self.settings.max_calls)
+                CALLS.labels(condominium=self.settings.condominium(condo)[0], outcome="refused").inc()
+                background(self.ari.hangup(channel_id, reason="congestion"), "refuse_over_capacity")
+                return
             caller = (event.get("channel") or {}).get("caller") or {}
             self._start_visitor(channel_id, condo, time.monotonic(), str(caller.get("number", "")))
         else:

@@ -42,6 +42,25 @@ async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Ph
     assert (chans, bridges, n) == ([], [], 0)
 
 
+async def test_a_call_over_max_calls_is_refused_at_once_and_the_live_one_goes_on(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
+    app.app.settings = app.settings.model_copy(update={"max_calls": 1})
+    first = await phones.dial("100", caller="7401", wait=6)
+    for _ in range(100):
+        if len(app.sessions) == 1:
+            break
+        await asyncio.sleep(0.05)
+    second = await phones.dial("100", caller="7402", wait=30)
+    refused_after = await second.wait_hung_up(timeout=10)
+    assert refused_after < 3, "the call over the limit was not refused over ARI"
+    assert len(app.sessions) == 1
+    await first.wait_hung_up(timeout=20)
+    x, rate = await first.heard()
+    assert speech_onset(x, rate) is not None, "the live call was harmed"
+    assert (await wait_clean(ari, app)) == ([], [], 0)
+
+
 def _tone(freq: float, seconds: float, rate: int) -> bytes:
     t = np.arange(int(seconds * rate)) / rate
     return (np.sin(2 * np.pi * freq * t) * 8000).astype("<i2").tobytes()

@@ -200,7 +200,7 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
     # Under the burst Asterisk is slow: the resident's phone gets more time to answer.
     resident_call = {"endpoint_template": "Local/{number}@resident-test", "ring_timeout_s": 20,
                      "silence_timeout_s": 25}
-    async with running_gate(aenv, ari, phones, None, tmp_path, phrases=SHORT_PHRASES,
+    async with running_gate(aenv, ari, phones, None, tmp_path, top={"max_calls": 200}, phrases=SHORT_PHRASES,
                             resident_call=resident_call) as g:
         for apartment, number, press in KINDS.values():
             await g.resident(number, says=[press], record=False)
