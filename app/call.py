@@ -121,14 +121,15 @@ class Call:
         # before that fails with 422 "Channel not in Stasis application".
         in_stasis = self._expect_stasis(em_id) if self._expect_stasis else None
 
+        # Ours before Asterisk has it: a teardown racing the request still destroys it.
+        new_bridge = f"{CHANNEL_PREFIX}br-{uuid.uuid4()}"
+        self.session.bridge_ids.append(new_bridge)
+        self._bridge_of[role] = new_bridge
+
         async def make_bridge() -> str:
-            # Ours before Asterisk has it: a teardown racing this request still destroys it.
-            bridge_id = f"{CHANNEL_PREFIX}br-{uuid.uuid4()}"
-            self.session.bridge_ids.append(bridge_id)
-            self._bridge_of[role] = bridge_id
             await self._ari.create_bridge("mixing", name=f"portaria-{self.session.id[:8]}-{role}",
-                                          bridge_id=bridge_id)
-            return bridge_id
+                                          bridge_id=new_bridge)
+            return new_bridge
 
         # Independent round trips in parallel: they dominate time-to-greeting.
         jobs = [
@@ -140,13 +141,15 @@ class Call:
         ]
         if answer:
             jobs.append(self._ari.answer(channel_id))
-        results = await asyncio.gather(*jobs, return_exceptions=True)
+        setup = asyncio.ensure_future(asyncio.gather(*jobs, return_exceptions=True))
+        try:
+            # Shielded: requests already sent land in Asterisk even if we are cancelled.
+            results = await asyncio.shield(setup)
+        except asyncio.CancelledError:
+            background(self._undo_setup(setup, em_id, new_bridge), "undo_setup")
+            raise
         if self.ended.is_set():
-            # The call was torn down while these were in flight: what Asterisk made
-            # after teardown looked is removed here, or it would outlive the call.
-            await asyncio.gather(_retrying(self._ari.hangup, em_id),
-                                 _retrying(self._ari.destroy_bridge, str(self._bridge_of.get(role))),
-                                 return_exceptions=True)
+            await self._undo_setup(setup, em_id, new_bridge)
             raise CallEnded(f"call ended while connecting the {role}")
         for r in results:
             if isinstance(r, BaseException):
@@ -172,6 +175,14 @@ class Call:
         listener.start()
         self.listeners[role] = listener
         return leg
+
+    async def _undo_setup(self, setup: asyncio.Future[Any], em_id: str, bridge_id: str) -> None:
+        """The call ended while its set-up requests were in flight: once they land,
+        remove what they made (teardown may have looked before it existed)."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(setup), 30)
+        await asyncio.gather(_retrying(self._ari.hangup, em_id), _retrying(self._ari.destroy_bridge, bridge_id),
+                             return_exceptions=True)
 
     async def _watch_leg(self, role: Role, leg: MediaLeg) -> None:
         await leg.wait_closed()
