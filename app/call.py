@@ -111,6 +111,8 @@ class Call:
     # -- set-up --------------------------------------------------------------
     async def connect_party(self, role: Role, channel_id: str, answer: bool) -> MediaLeg:
         """Answer (if asked), bridge the party with a new AudioSocket leg, wait for the leg."""
+        if self.ended.is_set():
+            raise CallEnded(f"call already ended; not connecting the {role}")
         target = self._media[role]
         leg_id = uuid.uuid4()
         em_id = f"{CHANNEL_PREFIX}em-{leg_id}"
@@ -146,10 +148,10 @@ class Call:
             # Shielded: requests already sent land in Asterisk even if we are cancelled.
             results = await asyncio.shield(setup)
         except asyncio.CancelledError:
-            background(self._undo_setup(setup, em_id, new_bridge), "undo_setup")
+            background(self._undo_setup(setup, leg_id, em_id, new_bridge), "undo_setup")
             raise
         if self.ended.is_set():
-            await self._undo_setup(setup, em_id, new_bridge)
+            await self._undo_setup(setup, leg_id, em_id, new_bridge)
             raise CallEnded(f"call ended while connecting the {role}")
         for r in results:
             if isinstance(r, BaseException):
@@ -176,9 +178,10 @@ class Call:
         self.listeners[role] = listener
         return leg
 
-    async def _undo_setup(self, setup: asyncio.Future[Any], em_id: str, bridge_id: str) -> None:
+    async def _undo_setup(self, setup: asyncio.Future[Any], leg_id: uuid.UUID, em_id: str, bridge_id: str) -> None:
         """The call ended while its set-up requests were in flight: once they land,
         remove what they made (teardown may have looked before it existed)."""
+        self._registry.forget(leg_id)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(asyncio.shield(setup), 30)
         await asyncio.gather(_retrying(self._ari.hangup, em_id), _retrying(self._ari.destroy_bridge, bridge_id),
