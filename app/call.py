@@ -414,7 +414,7 @@ class Call:
 
 async def _retrying(op: Callable[[str], Awaitable[None]], target: str, attempts: int = 3) -> None:
     """Teardown under an overloaded Asterisk: a timed-out DELETE is tried again, so
-    nothing is left behind; "not found" means it is already gone."""
+    nothing is left behind ("not found" is already swallowed by hangup/destroy_bridge)."""
     for attempt in range(1, attempts + 1):
         try:
             await op(target)
@@ -422,7 +422,3 @@ async def _retrying(op: Callable[[str], Awaitable[None]], target: str, attempts:
         except AriUnavailable:
             if attempt == attempts:
                 raise
-        except AriError as exc:
-            if exc.not_found:
-                return
-            raise

@@ -7,17 +7,16 @@ LocalAI), so one backend with a configurable base_url covers all of them.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 import openai
 from openai import AsyncOpenAI
 from openai.types.audio import Transcription
 
+from app.media.openai_endpoint import resolve_endpoint
 from app.media.stt.base import (
     AUDIOSOCKET_RATES,
     SttConfigError,
@@ -90,18 +89,7 @@ class OpenAICompatStt:
         timeout_s: float = 4.0,
         name: str = "openai",
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SttConfigError(f"stt base_url {base_url!r} is not an http(s) URL")
-        key = api_key if api_key is not None else os.environ.get(api_key_env, "")
-        if not key:
-            if require_api_key:
-                raise SttConfigError(
-                    f"stt backend {name!r} ({base_url}) needs an API key: "
-                    f"set the {api_key_env} environment variable"
-                )
-            # The SDK insists on some key; self-hosted servers ignore the header.
-            key = "unused"
+        key = resolve_endpoint("stt", name, base_url, api_key, api_key_env, require_api_key, SttConfigError)
         self.name = name
         self.base_url = base_url
         self.model = model

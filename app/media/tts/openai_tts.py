@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import struct
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import numpy as np
 import openai
 import structlog
 from openai import AsyncOpenAI
 
+from app.media.openai_endpoint import resolve_endpoint
 from app.media.tts.base import TtsError
 from app.media.tts.resample import resample, trim_silence
 from app.media.tts.settings import (
@@ -100,17 +99,7 @@ class OpenAITts:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         name: str = "openai",
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise TtsConfigError(f"tts base_url {base_url!r} is not an http(s) URL")
-        key = api_key if api_key is not None else os.environ.get(api_key_env, "")
-        if not key:
-            if require_api_key:
-                raise TtsConfigError(
-                    f"tts backend {name!r} ({base_url}) needs an API key: "
-                    f"set the {api_key_env} environment variable"
-                )
-            key = "unused"  # the SDK insists on a key; self-hosted servers ignore the header
+        key = resolve_endpoint("tts", name, base_url, api_key, api_key_env, require_api_key, TtsConfigError)
         if timeout_s <= 0 or max_concurrency < 1:
             raise TtsConfigError(f"tts: timeout_s={timeout_s} and max_concurrency={max_concurrency} "
                                  "must be positive")
