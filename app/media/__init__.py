@@ -1,0 +1,1 @@
+"""Moving and understanding audio: AudioSocket legs, the pacer, the endpointer, STT and TTS."""
