@@ -71,6 +71,7 @@ def main() -> None:
 
     cases, replies, confirmations = load_table()
     sections = {"table": cases, "held-out": load_table(section="holdout")[0],
+                "held-out id": load_table(section="holdout_identity")[0],
                 "blind": load_table(section="blind")[0]}
     rules = RuleExtractor(Directory.load(DIRECTORY))
 

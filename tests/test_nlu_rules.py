@@ -121,8 +121,10 @@ def test_visitor_cues(rules: RuleExtractor) -> None:
     assert ex(rules, "aqui é o Pedro").visitor_name == "Pedro"
     assert ex(rules, "sou a Maria").visitor_name == "Maria"
     assert ex(rules, "é o João da Vivo").visitor_name == "João"  # "da Vivo" is the company
-    assert ex(rules, "sou o entregador").visitor_name is None
-    assert ex(rules, "é do iFood").visitor_name is None
+    # A job or a company is who they are when no name is given: the resident hears it.
+    assert ex(rules, "sou o entregador").visitor_name == "o entregador"
+    assert ex(rules, "é do iFood").visitor_name == "alguém do iFood"
+    assert ex(rules, "vim ver o técnico").visitor_name is None  # not an introduction
 
 
 def test_lowercase_transcripts(rules: RuleExtractor) -> None:

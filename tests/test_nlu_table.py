@@ -18,6 +18,7 @@ import yaml
 
 from app.dialog.nlu import (
     Extraction,
+    Intent,
     Reply,
     RuleExtractor,
     VisitState,
@@ -63,6 +64,9 @@ def _ref(value: Any) -> ApartmentRef | None:
 
 def make_state(raw: dict[str, Any]) -> VisitState:
     return VisitState(
+        intent=Intent(raw["intent"]) if raw.get("intent") else None, intent_detail=raw.get("intent_detail"),
+        # A purpose known with its detail came from a trade or company (weight 3).
+        intent_strength=(3 if raw.get("intent_detail") else 2) if raw.get("intent") else 0,
         visitor_name=raw.get("visitor_name"), resident_name=raw.get("resident_name"),
         apartment=_ref(raw.get("apartment")), awaiting=raw.get("awaiting"),
     )
@@ -136,7 +140,8 @@ def table() -> tuple[list[Case], list[tuple[str, Reply]], list[tuple[str, Reply]
 @pytest.fixture(scope="module")
 def scores(table: tuple[list[Case], Any, Any]) -> dict[str, FieldScore]:
     rules = RuleExtractor(Directory.load(DIRECTORY))
-    rows = table[0] + load_table(section="holdout")[0] + load_table(section="blind")[0]
+    rows = (table[0] + load_table(section="holdout")[0] + load_table(section="holdout_identity")[0]
+            + load_table(section="blind")[0])
     return score(rows, rules.extract_sync)
 
 

@@ -135,3 +135,17 @@ async def test_visitor_hangs_up_while_resident_phone_rings(gate: Gate) -> None:
     d = gate.last_decision()
     assert d is not None and d.outcome == "visitor_left" and not d.gate_opened
     assert gate.tap.dtmf_on(phone.channel_id) == ""
+
+
+async def test_visitor_confirms_the_resident_and_gives_a_name_in_one_breath(gate: Gate) -> None:
+    # "Simoni" is close to Simone Araújo (12 B) but not exact: the app asks to confirm;
+    # the visitor says yes and their name together, and is not asked for it again.
+    gate.stt.push("Oi, vim ver a Simoni.", "Isso, meu nome é Carlos.", "Sim.")  # type: ignore[attr-defined]
+    await gate.resident("1001112", says=["Sim."])
+    phone = await gate.visitor(["Oi, vim ver a Simoni.", "Isso, meu nome é Carlos."])
+    await phone.wait_hung_up(timeout=90)
+    d = gate.last_decision()
+    assert d is not None and d.outcome == "authorized" and d.gate_opened
+    assert d.resident == "Simone Araújo" and d.visitor_name == "Carlos" and d.dialed == "1001112"
+    assert len(gate.stt.uploads) == 3  # type: ignore[attr-defined]  # no turn spent asking the name
+    await _ends_clean(gate)

@@ -111,6 +111,11 @@ async def _present(conv: Conversation) -> None:
         return
     await call.say("resident", p.resident_prompt.format(
         apartment=conv.apartment.label(),
-        visitor=conv.visit.visitor_name or p.unknown_visitor,
+        visitor=_sentence_start(conv.visit.visitor_name or p.unknown_visitor),
         purpose=conv.purpose(),
     ))
+
+
+def _sentence_start(who: str) -> str:
+    # "o técnico da operadora" opens the sentence the resident hears.
+    return who[:1].upper() + who[1:]

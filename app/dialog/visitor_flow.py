@@ -93,6 +93,9 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
                 conv.visit.resident_name = pending_confirm.resident.name
                 conv.visit.confirm("resident_name", "apartment")
                 pending_confirm = None
+                # "isso, meu nome é Carlos": the yes may carry what we would ask next.
+                with stage_timer("nlu"):
+                    conv.visit.merge(await conv.extractor.extract(text, conv.visit))
                 if conv.visit.visitor_name:
                     return True
                 await _say(conv, p.ask_name)

@@ -36,6 +36,8 @@ def combine(rules: Extraction, llm: Extraction) -> Extraction:
         resident_name=llm.resident_name or rules.resident_name,
         wants_keypad=rules.wants_keypad or llm.wants_keypad,
         confidence=max(rules.confidence, llm.confidence),
+        # The model states a purpose it read; the rules' weight counts when theirs is kept.
+        intent_strength=llm.intent_strength if same_intent else rules.intent_strength,
     )
 
 

@@ -71,7 +71,7 @@ INTENT_CUES: dict[str, Cue] = {
     **_cues(S, 3, "internet", "internet", "wifi", "wi fi", "fibra", "da vivo", "da claro", "da net",
             "da tim", "da oi", "da sky", "vivo fibra", "claro net", "net claro", "técnico vivo",
             "técnico claro", "técnico net", "técnico da net", "técnico da vivo", "técnico da claro",
-            "provedor", "tv a cabo"),
+            "provedor", "tv a cabo", "operadora", "da operadora", "modem", "roteador"),
     **_cues(S, 3, "instalação", "instalação", "instalar", "instalador"),
     **_cues(S, 3, "gás", "leitura do gás", "técnico do gás", "vazamento de gás", "comgás"),
     **_cues(S, 1, "gás", "gás"),  # "o gás" alone: the bottle or the meter, purpose unsaid
@@ -95,7 +95,8 @@ INTENT_CUES: dict[str, Cue] = {
             "pet shop", "petshop"),
     **_cues(S, 2, "pet", "cachorro", "cachorra", "cachorrinho", "gato", "gatinho"),
     **_cues(S, 2, "técnico", "técnico", "técnica"),
-    **_cues(S, 2, None, "serviço", "orçamento", "prestador", "prestadora", "funcionário da empresa"),
+    **_cues(S, 2, None, "serviço", "orçamento", "prestador", "prestadora", "funcionário da empresa",
+            "vim atender", "atendimento", "fisioterapeuta", "fisioterapia", "consulta em casa"),
     # Visits.
     **_cues(V, 2, None, "visita", "visitar", "visitando", "vim ver", "vim visitar", "me esperando",
             "me aguardando", "está me esperando", "combinado com", "marcado com", "vim encontrar"),
@@ -111,6 +112,8 @@ INTENT_CUES: dict[str, Cue] = {
             "padrinho", "madrinha"),
     **_cues(V, 2, None, "namorado", "namorada", "noivo", "noiva"),
     **_cues(V, 1, "amigo", "amigo", "amiga", "colega"),
+    **_cues(V, 1, None, "vizinho do", "vizinha do", "vizinho da", "vizinha da", "sou vizinho",
+            "sou vizinha"),
     **_cues(V, 1, None, "falar com", "encontrar", "buscar", "pegar"),
 }  # fmt: skip
 
@@ -141,6 +144,15 @@ VISITOR_SUFFIXES = ("aqui", "falando")
 VISITOR_ARRIVED = ("chegou", "tá na portaria", "está na portaria", "tá aqui embaixo",
                    "está aqui embaixo", "tá no portão", "está no portão")
 
+# Who the visitor is to the resident ("Ricardo, cunhado do Thiago").
+RELATIONS = ("mãe", "pai", "irmão", "irmã", "filho", "filha", "tio", "tia", "avó", "avô", "primo", "prima",
+             "sobrinho", "sobrinha", "sogra", "sogro", "cunhado", "cunhada", "neto", "neta", "amigo",
+             "amiga", "colega", "namorado", "namorada", "convidado", "convidada", "noivo", "noiva",
+             "afilhado", "afilhada", "personal", "professor", "professora", "diarista", "babá",
+             "cuidadora", "cuidador", "funcionário", "funcionária", "motorista", "vizinho", "vizinha",
+             "marido", "esposa", "genro", "nora", "padrinho", "madrinha", "manicure", "fisioterapeuta",
+             "enfermeira", "enfermeiro")  # fmt: skip
+
 # Before the name of the resident visited. Weak ones ("pra Simone") need the
 # name to be in the directory or written with a capital letter.
 RESIDENT_CUES = (
@@ -158,13 +170,7 @@ RESIDENT_CUES = (
     # Visitors say "seu Daniel", "dona Fernanda" of residents, never of themselves.
     "seu", "dona", "senhor", "senhora", "doutor", "doutora", "dr", "dra",
     # "amigo da Rafaela", "mãe do Daniel": the relation says whom they visit.
-    *(f"{rel} {p}" for rel in ("mãe", "pai", "irmão", "irmã", "filho", "filha", "tio", "tia", "avó", "avô",
-                               "primo", "prima", "sobrinho", "sobrinha", "sogra", "sogro", "cunhado",
-                               "cunhada", "neto", "neta", "amigo", "amiga", "colega", "namorado",
-                               "namorada", "convidado", "convidada", "noivo", "noiva", "afilhado",
-                               "afilhada", "personal", "professor", "professora", "diarista", "babá",
-                               "cuidadora", "funcionário", "funcionária", "motorista")
-      for p in ("da", "do", "de")),
+    *(f"{rel} {p}" for rel in RELATIONS for p in ("da", "do", "de")),
 )  # fmt: skip
 WEAK_RESIDENT_CUES = ("pra", "para", "pro", "pros", "pras", "é pra", "é para", "é pro")
 # After the resident's name: "a Rafaela tá me esperando", "o Daniel pediu".
@@ -174,6 +180,8 @@ RESIDENT_SUFFIXES = ("tá me esperando", "está me esperando", "me esperando", "
                      "que eu vim ver", "que eu queria ver")  # fmt: skip
 
 ARTICLES = ("o", "a", "os", "as")
+# Said before a name out of respect, the visitor's own included ("sou a doutora Helena").
+FORMAL_TITLES = ("seu", "dona", "senhor", "senhora", "sr", "sra", "doutor", "doutora", "dr", "dra")
 HONORIFICS = ("seu", "dona", "senhor", "senhora", "sr", "sra", "doutor", "doutora", "dr", "dra",
               "sô", "siô", "dono", "tia", "tio")  # fmt: skip
 PARTICLES = ("da", "de", "do", "das", "dos")
@@ -192,7 +200,7 @@ REPLY_WORDS = ("sim", "não", "nao", "ok", "okay", "isso", "claro", "pode", "cer
                "nego", "negativo", "positivo", "uhum", "aham", "exato", "nunca", "jamais")  # fmt: skip
 
 # More words that are never names but would not lower confidence either.
-NOT_NAMES = ["entregador", "entregadora", "motorista", "técnico", "técnica", "funcionário", "funcionária", "empresa", "aplicativo", "app", "rua", "avenida", "loja", "condomínio", "morador", "moradora", "moradores", "moradia", "visitante", "pessoa", "alguém", "ninguém", "pedido", "pacote", "caixa", "carro", "moto", "bicicleta", "hora", "horas", "minuto", "minutos", "dia", "semana", "amanhã", "ontem", "cedo", "tarde", "logo", "lugar", "coisa", "negócio", "trabalho", "serviço", "comida", "pizza", "lanche", "síndico", "síndica", "zelador", "administração", "administradora", "gerente", "responsável", "dono", "dona", "proprietário", "proprietária", "inquilino"]  # fmt: skip
+NOT_NAMES = ["entregador", "entregadora", "motorista", "técnico", "técnica", "funcionário", "funcionária", "empresa", "aplicativo", "app", "rua", "avenida", "loja", "condomínio", "morador", "moradora", "moradores", "moradia", "visitante", "pessoa", "alguém", "ninguém", "pedido", "pacote", "caixa", "carro", "moto", "bicicleta", "hora", "horas", "minuto", "minutos", "dia", "semana", "amanhã", "ontem", "cedo", "tarde", "logo", "lugar", "coisa", "negócio", "trabalho", "serviço", "comida", "pizza", "lanche", "síndico", "síndica", "zelador", "chuveiro", "torneira", "geladeira", "fogão", "máquina", "portão", "janela", "porta", "tomada", "modem", "roteador", "pia", "vazamento", "administração", "administradora", "gerente", "responsável", "dono", "dona", "proprietário", "proprietária", "inquilino"]  # fmt: skip
 
 # Never names, and vague: said instead of what the visitor means ("o negócio lá"),
 # so they lower the rules' confidence.
@@ -201,6 +209,22 @@ VAGUE = ("coisa", "negócio", "treco", "parada", "bagulho", "lance", "esquema", 
 # Surnames that are also everyday words ("graças a Deus", "dois dias"): found
 # in the directory only next to another part of the same name, or after a cue.
 COMMON_WORD_SURNAMES = ["graças", "gracas", "costa", "lima", "rosa", "paz", "luz", "flores", "campos", "rocha", "vale", "neves", "ramos", "prado", "cruz", "fontes", "pinto", "leite", "branco", "bueno", "mota", "moura", "reis", "santos", "bispo", "porto", "serra", "franco", "barros", "matos", "castro", "carneiro", "coelho", "lobo", "cordeiro", "pereira", "oliveira", "machado", "nogueira", "amaral", "dias", "rios", "torres", "sales", "monte"]  # fmt: skip
+
+# A job said as who one is ("sou o técnico da operadora", "motoboy do iFood"): the
+# visitor's identity when no name is given. GENERIC_PEOPLE need what follows
+# ("a moça da limpeza"); FEMININE_ROLES take "a" when no article was said.
+ROLES = ("técnico", "técnica", "entregador", "entregadora", "motoboy", "motorista", "eletricista",
+         "encanador", "diarista", "faxineira", "pintor", "jardineiro", "carteiro", "cuidador",
+         "cuidadora", "babá", "manicure", "instalador", "pedreiro", "marceneiro", "montador", "chaveiro",
+         "vidraceiro", "piscineiro", "dedetizador", "zelador", "leiturista", "enfermeiro", "enfermeira",
+         "fisioterapeuta", "personal", "cabeleireiro", "cabeleireira", "passeador", "taxista",
+         "mecânico", "funcionário", "funcionária")  # fmt: skip
+GENERIC_PEOPLE = ("moça", "moço", "rapaz", "pessoal", "menino", "menina", "equipe", "turma")
+FEMININE_ROLES = ("técnica", "entregadora", "faxineira", "cuidadora", "enfermeira", "cabeleireira",
+                  "diarista", "manicure", "babá", "moça", "menina", "equipe", "turma", "funcionária")
+# Where a job's "do/da ..." stops: "técnico da Vivo | pro 202", "motoboy da farmácia | com".
+ROLE_STOPS = ("pro", "pra", "para", "pros", "pras", "no", "na", "com", "que", "aqui", "apartamento",
+              "apto", "ap", "bloco", "e", "vim", "tô", "to", "tá", "ta", "está", "estou", "pedido")
 
 # Said before "é o Pedro" at the start of a turn: "oi, boa tarde, é o Pedro".
 CLAUSE_OPENERS = ["oi", "olá", "ola", "opa", "ei", "ô", "alô", "bom", "boa", "dia", "tarde", "noite", "tudo", "bem", "e", "aí", "eh", "hã", "hum", "então", "tipo", "olha", "ó", "moço", "moça", "senhor", "senhora", "porteiro", "amigo", "amiga", "chefe", "oh"]  # fmt: skip

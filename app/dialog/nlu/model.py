@@ -41,6 +41,9 @@ class Extraction:
     resident_name: str | None = None
     wants_keypad: bool = False
     confidence: float = 0.0  # 0..1; low when nothing was recognized or cues conflict
+    # How firmly the intent was said (lexicon weights: 3 trade/company, 2 purpose, 1 hint).
+    # A known purpose is only replaced by one said at least as firmly.
+    intent_strength: int = 2
 
 
 _SLOTS = frozenset({"intent", "intent_detail", "visitor_name", "apartment", "resident_name"})
@@ -64,17 +67,24 @@ class VisitState:
     resident_name: str | None = None
     awaiting: Slot | None = None  # set by the dialog before it listens
     confirmed: set[str] = field(default_factory=set)
+    intent_strength: int = 0
 
     def merge(self, e: Extraction) -> None:
         # "I can't say why" adds nothing to a reason already given.
         vague = e.intent is Intent.DESCONHECIDO and self.intent is not None
-        if e.intent is not None and e.intent is not self.intent and not vague \
+        # "eletricista" then "o Paulo tá me esperando": a weaker cue is no new purpose.
+        weaker = self.intent is not None and e.intent_strength < self.intent_strength
+        if e.intent is not None and e.intent is not self.intent and not vague and not weaker \
                 and "intent" not in self.confirmed:
             self.intent = e.intent
             # The old detail described the old intent ("ifood" is no electrician).
             if "intent_detail" not in self.confirmed:
                 self.intent_detail = None
-        for name in ("intent_detail", "visitor_name", "resident_name"):
+        if e.intent is self.intent:
+            self.intent_strength = max(self.intent_strength, e.intent_strength)
+            if e.intent_detail is not None and "intent_detail" not in self.confirmed:
+                self.intent_detail = e.intent_detail
+        for name in ("visitor_name", "resident_name"):
             value = getattr(e, name)
             if value is not None and name not in self.confirmed:
                 setattr(self, name, value)

@@ -28,6 +28,8 @@ def _norms(words: Iterable[str]) -> frozenset[str]:
 
 _PARTICLES = _norms(lx.PARTICLES)
 _SKIP_VISITOR = _norms(lx.ARTICLES)
+_TITLES = _norms(lx.FORMAL_TITLES)
+_RELATIONS = _norms(lx.RELATIONS)
 _SKIP_RESIDENT = _norms((*lx.ARTICLES, *lx.HONORIFICS))
 _OPENERS = _norms(lx.CLAUSE_OPENERS)
 _COMMON_SURNAMES = frozenset(canonical_name(w) for w in lx.COMMON_WORD_SURNAMES)
@@ -148,9 +150,20 @@ class NameFinder:
             start = i + len(cue)
             while start < len(ws) and ws[start].norm in _SKIP_VISITOR:
                 start += 1
+            titled = start < len(ws) and ws[start].norm in _TITLES
+            start += titled  # "sou a doutora Helena", "é a dona Cida"
             end = _read_name(ws, start, cased) if start < len(ws) else start
             if end > start:
-                return self._span(ws, start, end, strong=True)
+                span = self._span(ws, start, end, strong=True)
+                # "é a dona Maria das Graças que eu quero ver": a titled resident, not me.
+                if not (titled and span.known):
+                    return span
+        seu = self._seu_for_sou(ws, cased)
+        if seu is not None:
+            return seu
+        apposed = self._apposition(ws, cased, before)
+        if apposed is not None:
+            return apposed
         for i, _cue, _ in self._visitor_suffixes.find_all(norms):
             before_cue = self._name_before(ws, i, cased)
             # "o Pedro aqui": the article may open the clause.
@@ -165,6 +178,33 @@ class NameFinder:
             before_company = self._name_before(ws, i, cased)
             if before_company is not None and _clause_start(ws, before_company.start):
                 return before_company
+        return None
+
+    def _seu_for_sou(self, ws: Sequence[Word], cased: bool) -> NameSpan | None:
+        """ "seu Marcelo, vim ver a Fernanda": recognizers write "seu" for "sou o"; at the
+        start of a clause, before a name the building does not know, it is the visitor's."""
+        for i, w in enumerate(ws[:-1]):
+            if w.norm == "seu" and _clause_start(ws, i):
+                end = _read_name(ws, i + 1, cased)
+                if end > i + 1:
+                    span = self._span(ws, i + 1, end, strong=True)
+                    return None if span.known else span
+        return None
+
+    def _apposition(self, ws: Sequence[Word], cased: bool, companies: Sequence[int]) -> NameSpan | None:
+        """ "Ricardo, cunhado do Thiago", "Gustavo, da Claro": a name opening the turn,
+        then after a pause who they are to the resident or whom they work for."""
+        start = next((i for i, w in enumerate(ws) if w.norm not in _OPENERS), None)
+        if start is None:
+            return None
+        if ws[start].norm in _SKIP_VISITOR:
+            start += 1
+        end = _read_name(ws, start, cased) if start < len(ws) else start
+        if end == start or end + 1 >= len(ws) or not ws[end].pause:
+            return None
+        relation = ws[end].norm in _RELATIONS and ws[end + 1].norm in _PARTICLES
+        if relation or end in companies:
+            return self._span(ws, start, end, strong=True)
         return None
 
     def resident(self, ws: Sequence[Word], cased: bool, taken: range | None) -> NameSpan | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.dialog.nlu import lexicon as lx
+from app.dialog.nlu.identity import role_identity
 from app.dialog.nlu.lexicon import Cue
 from app.dialog.nlu.model import Extraction, Intent, VisitState
 from app.dialog.nlu.names import NEVER_NAME, NameFinder, NameSpan
@@ -57,6 +58,8 @@ class RuleExtractor:
         wants_keypad = bool(self._keypad.find_all(norms))
 
         visitor = self.names.visitor(ws, cased, company_at)
+        if visitor is None:
+            visitor = role_identity(ws, self.names.directory_word, self._company_at)
         taken = range(visitor.start, visitor.end) if visitor else None
         resident = self.names.resident(ws, cased, taken)
         if resident is None:
@@ -82,7 +85,13 @@ class RuleExtractor:
             resident_name=resident.text if resident else None,
             wants_keypad=wants_keypad,
             confidence=confidence,
+            intent_strength=strength,
         )
+
+    def _company_at(self, norms: Sequence[str], i: int) -> int:
+        """Length of a company or trade cue ("claro", "da vivo", "dedetização") at word i."""
+        hit = self._cues.at(norms, i) if i < len(norms) else None
+        return len(hit[0]) if hit is not None and hit[1] is not None and hit[1].weight == 3 else 0
 
     def _intent(self, norms: Sequence[str]) -> tuple[Intent | None, str | None, bool, int, list[int]]:
         """(intent, detail, conflicting?, best cue weight, indexes of "da" before a company)."""
