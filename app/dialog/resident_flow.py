@@ -60,12 +60,15 @@ async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> Outcome:
         if ring == "answered":
             answered = True
             break
-    await hold
     if not answered:
+        await hold
         return Outcome("no_answer", "system")
     s.state = ConversationState.ESPERANDO_MORADOR
+    # The resident hears who is at the gate as soon as their leg is up, whatever
+    # the visitor is still hearing ("Um momento, vou chamar o morador").
     outcome = await _ask(conv)
     await call.hangup_resident()
+    await hold
     return outcome
 
 
