@@ -12,13 +12,14 @@ from pathlib import Path
 import structlog
 
 from app import console
-from app.config import ConfigError, Secrets, load_config
-from app.dialog.audit import AuditStore, to_csv
-from app.logging import configure
-from app.service import Service
+from app.config import Secrets, load_config
+from app.errors import PortariaError
 
 
 async def _run(config_path: str) -> int:
+    from app.logging import configure  # deferred: the service pulls in the speech SDKs
+    from app.service import Service
+
     settings = load_config(config_path)
     configure(settings.log.level, settings.log.file)
     log = structlog.get_logger("portaria")
@@ -55,6 +56,8 @@ def _day(value: str | None, flag: str) -> float | None:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from app.dialog.audit import AuditStore, to_csv
+
     settings = load_config(args.config)
     path = Path(args.config).parent / settings.audit.path
     if not path.exists():
@@ -71,6 +74,19 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"{when}  {r.condominium:<10} ap {r.apartment or '-':<10} {r.outcome:<12} by {r.decided_by:<13} "
               f"gate={'open' if r.gate_opened else 'shut'}  visitor={r.visitor_name or '-'}  resident={r.resident or '-'}")
     print(f"{len(rows)} decision(s)", file=sys.stderr)
+    return 0
+
+
+def _check_config(config_path: str) -> int:
+    from app.checks import installation_problems
+
+    settings = load_config(config_path)
+    problems = installation_problems(settings, Secrets.from_env(), Path(config_path).parent)
+    for line in problems:
+        print(f"{config_path}: {line}", file=sys.stderr)
+    if problems:
+        return 2
+    print(f"{config_path}: OK")
     return 0
 
 
@@ -92,16 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.cmd == "check-config":
-            load_config(args.config)
-            print(f"{args.config}: OK")
-            return 0
+            return _check_config(args.config)
         if args.cmd == "audit":
             return _audit(args)
         if args.cmd == "console":
             return console.main(args)
         return asyncio.run(_run(args.config))
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    except PortariaError as exc:
+        # Configuration, a missing program or model, a backend that cannot start:
+        # one line per problem for the operator, never a traceback.
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        for line in problems:
+            print(f"portaria: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.errors import ConfigurationError
 from app.media.stt.settings import SttSettings
 from app.media.tts.settings import TtsSettings
 from app.webhooks.settings import WebhookSettings
@@ -22,13 +23,17 @@ from app.webhooks.settings import WebhookSettings
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration file is invalid; `problems` holds one line per problem."""
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
-        self.problems = problems
+        self._problems = problems
         super().__init__(f"{path}: invalid configuration\n" + "\n".join(f"  {p}" for p in problems))
+
+    @property
+    def problems(self) -> list[str]:
+        return self._problems
 
 
 class _Model(BaseModel):

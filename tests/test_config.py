@@ -84,3 +84,42 @@ def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "app.cli", "-c", str(bad), "check-config"],
                          capture_output=True, text=True, cwd=REPO, check=False)
     assert res.returncode == 2 and "line 2: media.format" in res.stderr
+
+
+def _portaria(config: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("AI_API_KEY", "AZURE_SPEECH_KEY",
+                                                               "AZURE_SPEECH_REGION")}
+    return subprocess.run([sys.executable, "-m", "app.cli", "-c", str(config), *args], capture_output=True,
+                          text=True, cwd=REPO, check=False, env={**clean, **(env or {})}, timeout=60)
+
+
+def test_check_config_names_every_missing_secret_and_file_on_one_line_each(tmp_path: Path) -> None:
+    (tmp_path / "dir.json").write_text("[{\"apartment_number\": \"101\", \"residents\": 3}]")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(
+        "stt: {backend: azure}\nnlu: {backend: llm}\ntts: {backend: openai}\n"
+        "default_condominium: a\ncondominiums:\n  a: {directory: dir.json}\n")
+    res = _portaria(cfg, "check-config")
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    assert any("condominiums.a.directory" in ln and "dir.json" in ln for ln in lines), lines
+    assert any(ln.startswith(f"{cfg}: stt:") and "AZURE_SPEECH_KEY" in ln for ln in lines), lines
+    assert any(ln.startswith(f"{cfg}: tts:") and "AI_API_KEY" in ln for ln in lines), lines
+    # The LLM check needs a directory that loads: fix it, and the NLU's missing key shows.
+    (tmp_path / "dir.json").write_text("[{\"apartment_number\": \"101\", \"residents\": [\"Ana\"], \"voip_number\": \"1101\"}]")
+    again = _portaria(cfg, "check-config").stderr
+    assert "nlu:" in again and "AI_API_KEY" in again
+
+
+def test_run_refuses_a_missing_key_with_one_line_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "dir.json").write_text("[{\"apartment_number\": \"101\", \"residents\": [\"Ana\"], \"voip_number\": \"1101\"}]")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("stt: {backend: azure}\ndefault_condominium: a\ncondominiums:\n  a: {directory: dir.json}\n"
+                   "log: {file: null}\n")
+    res = _portaria(cfg, "run")
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("portaria: ") and "AZURE_SPEECH_KEY" in lines[0], lines

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.errors import BackendError
 
-class AriError(Exception):
+
+class AriError(BackendError):
     """ARI answered with an error status; carries ARI's own message."""
 
     def __init__(self, method: str, path: str, status: int, message: str) -> None:

@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.errors import ConfigurationError
+
 from .model import Apartment, Resident
 from .normalize import apartment_key
 
@@ -17,7 +19,7 @@ _APARTMENT_KEYS = frozenset({"apartment_number", "block", "tower", "residents", 
 _RESIDENT_KEYS = frozenset({"name", "voip_number"})
 
 
-class DirectoryError(ValueError):
+class DirectoryError(ConfigurationError, ValueError):
     """The directory file or its entries are invalid; the message says where and why."""
 
 

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from app.errors import MissingDependencyError
+
 CHUNK = 1 << 20
 
 
-class ModelError(Exception):
+class ModelError(MissingDependencyError):
     """A model's package is missing, or its joined file is not the one we verified."""
 
 

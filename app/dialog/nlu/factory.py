@@ -10,9 +10,10 @@ from app.dialog.nlu.llm import LlmExtractor
 from app.dialog.nlu.model import Extractor
 from app.dialog.nlu.rules import RuleExtractor
 from app.directory.directory import Directory
+from app.errors import ConfigurationError
 
 
-class NluConfigError(ValueError):
+class NluConfigError(ConfigurationError, ValueError):
     """The NLU settings cannot work (e.g. the LLM backend without a key)."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from app.directory.numbers import ApartmentRef
+from app.errors import BackendError
 
 
 class Intent(enum.StrEnum):
@@ -16,7 +17,7 @@ class Intent(enum.StrEnum):
     DESCONHECIDO = "desconhecido"  # said something, but no reason we know (LLM only)
 
 
-class NluError(Exception):
+class NluError(BackendError):
     """An extractor backend failed; callers fall back to the rules.
 
     `kind` is a small closed set for metrics and logs: timeout, connection,

@@ -12,6 +12,8 @@ import wave
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from app.errors import BackendError, ConfigurationError
+
 SAMPLE_WIDTH = 2  # bytes per sample: signed 16-bit little-endian
 # AudioSocket's slin kinds 0x10..0x18; anything else is not audio we can receive.
 AUDIOSOCKET_RATES = frozenset({8000, 12000, 16000, 24000, 32000, 44100, 48000, 96000, 192000})
@@ -31,7 +33,7 @@ class Transcript:
     backend: str
 
 
-class SttError(Exception):
+class SttError(BackendError):
     """A backend failed or timed out for this utterance; the message says which and why.
 
     The dialog treats it like an unintelligible utterance (ask again, or fall
@@ -39,7 +41,7 @@ class SttError(Exception):
     """
 
 
-class SttConfigError(ValueError):
+class SttConfigError(ConfigurationError, ValueError):
     """Settings or environment cannot make a working backend (raised at construction)."""
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.errors import BackendError
 
-class TtsError(Exception):
+
+class TtsError(BackendError):
     """Synthesis failed; the message names the backend and the reason."""
 
 

@@ -13,8 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.errors import ConfigurationError
 
-class TtsConfigError(ValueError):
+
+class TtsConfigError(ConfigurationError, ValueError):
     """Settings or environment cannot make a working backend (raised at construction)."""
 
 
