@@ -4,7 +4,7 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-APT_PKGS := espeak-ng sox debootstrap curl ca-certificates procps chromium
+APT_PKGS := espeak-ng sox debootstrap curl ca-certificates procps chromium postgresql
 
 .PHONY: run test deps venv models sandbox sandbox-stop bench lint typecheck check-config clean
 

@@ -15,9 +15,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import structlog
 
 from app.ari import AriClient, AriError, AriUnavailable
@@ -27,12 +29,15 @@ from app.dialog.session import Session, SessionManager
 from app.media.hold import HoldFiller
 from app.media.leg import MediaLeg
 from app.media.listener import Listener
+from app.media.recorder import LegRecorder
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText, SttError
 from app.media.tts import Voice
 from app.media.tts.resample import resample
 from app.media.vad import EndpointerConfig
 from app.metrics import BACKEND_ERRORS, observe_stage
+from app.records import CallLog, RecordWriter
+from app.records.recordings import day_folder, write_flac
 
 log = structlog.get_logger(__name__)
 
@@ -81,8 +86,16 @@ class Call:
         app_name: str = "portaria",
         expect_stasis: Callable[[str], asyncio.Future[None]] | None = None,
         publish: Callable[..., None] | None = None,
+        records: RecordWriter | None = None,
+        recordings_dir: Path | None = None,
     ) -> None:
         self._publish = publish or (lambda *a, **k: None)
+        self._records = records
+        self._recordings_dir = recordings_dir
+        # The conversation, turn by turn, as it happens (records and the live dashboard).
+        self.log = CallLog(session.id, records.add_turn if records else None, publish, session.condominium,
+                           started=session.started_monotonic)
+        self._deciding_answer: tuple[bytes, int] | None = None
         self._expect_stasis = expect_stasis
         self.session = session
         self.condo = condo
@@ -102,6 +115,7 @@ class Call:
         self._tts = tts
         self._media = media
         self.legs: dict[Role, MediaLeg] = {}
+        self._all_legs: dict[Role, MediaLeg] = {}
         self._leg_ids: list[uuid.UUID] = []
         self.ended = asyncio.Event()
         self._teardown_lock = asyncio.Lock()
@@ -163,6 +177,9 @@ class Call:
         await self._ari.add_channels(bridge_id, [channel_id, em_id])
         leg = await asyncio.wait_for(waiter, LEG_CONNECT_TIMEOUT)
         self.legs[role] = leg
+        self._all_legs[role] = leg  # kept after a party leaves: its recording is saved at the end
+        if self.condo.recording == "call" and self._recordings_dir is not None:
+            leg.recorder = LegRecorder(leg.sample_rate)
         leg.closed_task = asyncio.get_running_loop().create_task(self._watch_leg(role, leg))
         e = self.condo.endpointing
         cfg = EndpointerConfig(
@@ -200,11 +217,13 @@ class Call:
             return False
         t0 = time.monotonic()
         pcm = await self._tts.synthesize(text, leg.sample_rate)
-        observe_stage("tts", time.monotonic() - t0)
+        tts_s = time.monotonic() - t0
+        observe_stage("tts", tts_s)
         self._stop_hold(role)
         pb = leg.play(pcm, label=text[:40])
         done = await pb.done
         self._note_first_audio(role, pb.first_frame_at)
+        self.log.said(role, text, tts_s=tts_s)
         return done
 
     def _start_hold(self, role: Role, since: float) -> None:
@@ -261,11 +280,12 @@ class Call:
             return Input("closed")
         self._stop_hold(role)
         heard = await listener.next(timeout)
+        if heard.kind == "dtmf" and heard.digit:
+            self.log.dtmf(role, heard.digit)
         if heard.kind != "speech" or heard.utterance is None:
             return Input(heard.kind, digit=heard.digit)
         u = heard.utterance
         turn: dict[str, Any] = {"role": role, "speech_end": u.end, "endpointing_s": heard.emitted_at - u.end}
-        observe_stage("endpointing", turn["endpointing_s"])
         text: str | None = None
         self._pending_turn = turn
         if transcribe and self._stt is not None:
@@ -279,7 +299,14 @@ class Call:
                 BACKEND_ERRORS.labels(backend="stt", kind="error").inc()
                 log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
             turn["stt_s"] = time.monotonic() - t0
+        # Opened before the stages are observed, so they land on this turn.
+        self.log.heard(role, text or "", source=self._stt.name if self._stt else None, timings={
+            "speech_start_s": self.log.since_start(u.start), "speech_end_s": self.log.since_start(u.end)})
+        observe_stage("endpointing", turn["endpointing_s"])
+        if "stt_s" in turn:
             observe_stage("stt", turn["stt_s"])
+        if role == "resident":
+            self._deciding_answer = (u.pcm, u.sample_rate)  # the last one heard decides
         return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
 
     async def call_resident(self, number: str) -> RingOutcome:
@@ -300,6 +327,7 @@ class Call:
             self._ring = None
             return "failed"
         log.info("resident_ringing", endpoint=endpoint, channel=ch_id)
+        self.log.event(f"chamando o morador em {endpoint}")
         self._publish("resident.called", self.session.id, self.session.condominium, endpoint=endpoint,
                       channel=ch_id)
         try:
@@ -367,6 +395,7 @@ class Call:
             log.error("gate_action_failed", type=g.type, error=str(exc))
             return False
         log.info("gate_opened", type=g.type)
+        self.log.event("portão aberto")
         return True
 
     async def end(self, reason: str) -> None:
@@ -400,6 +429,8 @@ class Call:
                 with contextlib.suppress(BaseException):
                     await asyncio.wait_for(asyncio.shield(task), 3.0)
             self._sessions.end_session(s.id, reason)
+            self.log.close()
+            await self._save_recordings()
             channels = list(s.channel_ids) if hang_up_parties else [
                 c for c in s.channel_ids if c.startswith(CHANNEL_PREFIX)
             ]
@@ -410,6 +441,29 @@ class Call:
                     log.warning("teardown_ari_error", error=str(r))
                 elif isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError):
                     log.warning("teardown_error", error=repr(r))
+
+
+    async def _save_recordings(self) -> None:
+        mode, root = self.condo.recording, self._recordings_dir
+        if mode == "none" or root is None or self._records is None:
+            return
+        folder, sid = day_folder(root), self.session.id
+        jobs: list[tuple[str, list[Any], int]] = []
+        if mode == "decision" and self._deciding_answer is not None:
+            pcm, rate = self._deciding_answer
+            jobs.append((f"{sid}-decision", [np.frombuffer(pcm, dtype="<i2").astype(np.int16)], rate))
+        elif mode == "call":
+            # Stereo per party: left what they said, right what they heard from us.
+            jobs += [(f"{sid}-{role}", leg.recorder.tracks(), leg.sample_rate)
+                     for role, leg in self._all_legs.items() if leg.recorder is not None]
+        try:
+            paths = [str(await asyncio.to_thread(write_flac, folder, name, tracks, rate))
+                     for name, tracks, rate in jobs]
+        except (OSError, RuntimeError) as exc:
+            log.error("recording_not_saved", error=repr(exc))
+            return
+        if paths:
+            self._records.set_recording(sid, ",".join(paths))
 
 
 async def _retrying(op: Callable[[str], Awaitable[None]], target: str, attempts: int = 3) -> None:

@@ -6,12 +6,11 @@ import argparse
 import asyncio
 import signal
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
 
-from app import console
+from app import audit_cli, console
 from app.config import Secrets, load_config
 from app.errors import PortariaError
 
@@ -46,37 +45,6 @@ async def _run(config_path: str) -> int:
     return 0
 
 
-def _day(value: str | None, flag: str) -> float | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
-    except ValueError:
-        raise SystemExit(f"portaria audit: {flag} {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _audit(args: argparse.Namespace) -> int:
-    from app.dialog.audit import AuditStore, to_csv
-
-    settings = load_config(args.config)
-    path = Path(args.config).parent / settings.audit.path
-    if not path.exists():
-        print(f"no audit store at {path} yet", file=sys.stderr)
-        return 1
-    store = AuditStore(path)
-    rows = store.query(since=_day(args.since, "--since"), until=_day(args.until, "--until"),
-                       condominium=args.condominium, apartment=args.apartment, limit=args.limit)
-    if args.csv:
-        sys.stdout.write(to_csv(rows))
-        return 0
-    for r in rows:
-        when = datetime.fromtimestamp(r.ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {r.condominium:<10} ap {r.apartment or '-':<10} {r.outcome:<12} by {r.decided_by:<13} "
-              f"gate={'open' if r.gate_opened else 'shut'}  visitor={r.visitor_name or '-'}  resident={r.resident or '-'}")
-    print(f"{len(rows)} decision(s)", file=sys.stderr)
-    return 0
-
-
 def _check_config(config_path: str) -> int:
     from app.checks import installation_problems
 
@@ -96,13 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd")
     sub.add_parser("run", help="run the Stasis app, media servers and API")
     sub.add_parser("check-config", help="validate the config file and exit")
-    audit = sub.add_parser("audit", help="list or export (CSV) the recorded gate decisions")
-    audit.add_argument("--since", help="YYYY-MM-DD (UTC), inclusive")
-    audit.add_argument("--until", help="YYYY-MM-DD (UTC), exclusive")
-    audit.add_argument("--condominium")
-    audit.add_argument("--apartment")
-    audit.add_argument("--limit", type=int, default=100)
-    audit.add_argument("--csv", action="store_true", help="CSV on standard output")
+    audit_cli.add_arguments(sub.add_parser(
+        "audit", help="decisions, one call's conversation (--call ID), purge and erase (LGPD)"))
     console.add_arguments(sub.add_parser(
         "console", help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)"))
     args = parser.parse_args(argv)
@@ -110,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "check-config":
             return _check_config(args.config)
         if args.cmd == "audit":
-            return _audit(args)
+            return audit_cli.main(args)
         if args.cmd == "console":
             return console.main(args)
         return asyncio.run(_run(args.config))

@@ -178,10 +178,28 @@ class CondominiumSettings(_Model):
     reassure_every_s: float = Field(12.0, ge=0, le=60)
     # Seconds after which any session of this condominium is ended, whatever its state.
     session_timeout_s: float = Field(300.0, gt=0)
+    # Voice recordings (LGPD: off unless the building has a purpose for them): "decision"
+    # keeps the resident's deciding answer, "call" both legs whole. Saved compressed next
+    # to the record store, readable by the service user only, deleted after the retention.
+    recording: Literal["none", "decision", "call"] = "none"
+    recording_retention_days: int = Field(30, ge=1, le=3650)
 
 
 class AuditSettings(_Model):
+    # The embedded store: one SQLite file (relative to the config file's folder).
     path: str = "data/audit.sqlite3"
+    # A fleet's shared store instead: postgresql://user@host:5432/db (password from
+    # PORTARIA_AUDIT_PASSWORD, never here). Same schema and `portaria audit` on both.
+    url: str | None = None
+    # Where call recordings go (when a condominium records), relative to the config's folder.
+    recordings_dir: str = "data/recordings"
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"{v!r} is not a PostgreSQL URL (postgresql://user@host/db)")
+        return v
 
 
 class Settings(_Model):

@@ -12,6 +12,7 @@ from app.bus import Subscription
 from app.config import ConfigError, load_config
 from app.directory.directory import Directory
 from app.directory.loader import DirectoryError
+from app.records.export import call_json
 
 if TYPE_CHECKING:
     from app.service import Service
@@ -39,6 +40,17 @@ class ServiceController:
 
     def decisions(self, limit: int, condominium: str | None) -> list[dict[str, Any]]:
         return [asdict(d) for d in self._svc.audit.query(limit=limit, condominium=condominium)]
+
+    async def call(self, call_id: str) -> dict[str, Any] | None:
+        live = self._svc.app.calls.get(call_id)
+        # Reads wait for queued writes and may cross the network (PostgreSQL): off the loop.
+        found, turns = await asyncio.to_thread(
+            lambda: (self._svc.audit.query(call_id=call_id, limit=1), self._svc.audit.turns(call_id)))
+        if live is not None and not turns:
+            turns = list(live.log.turns)
+        if not found and not turns:
+            return None
+        return call_json(found[0] if found else None, turns)
 
     async def hangup(self, call_id: str, role: ApiRole) -> bool:
         call = self._svc.app.calls.get(call_id)

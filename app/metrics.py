@@ -9,8 +9,9 @@ a phone number or a name in a label.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -76,8 +77,16 @@ for _role in ("visitor", "resident"):
     AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=_role)
 
 
+# The call whose task is running, if any, also keeps the stage times of its turn
+# (app/records/calllog.py sets this in the call's task; flows never pass it around).
+stage_sink: ContextVar[Callable[[str, float], None] | None] = ContextVar("stage_sink", default=None)
+
+
 def observe_stage(stage: Stage, seconds: float) -> None:
     STAGE_LATENCY.labels(stage=stage).observe(seconds)
+    sink = stage_sink.get()
+    if sink is not None:
+        sink(stage, seconds)
 
 
 @contextmanager

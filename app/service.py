@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from app.bus import EventBus
 from app.call import Call
 from app.config import Secrets, Settings
 from app.control import ServiceController
-from app.dialog.audit import AuditStore, Decision
 from app.dialog.context import Conversation
 from app.dialog.nlu import Extractor
 from app.dialog.nlu.factory import build_extractor
@@ -25,6 +25,8 @@ from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
 from app.media.tts import CachedTts, EspeakTts, TtsError, Voice, build_tts
+from app.records import Decision, RecordWriter, open_store
+from app.records.recordings import DAY, delete_files
 from app.stasis import StasisApp
 from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
 
@@ -58,7 +60,7 @@ class Service:
             EspeakTts(), Path(s.tts.cache_dir).expanduser() / "espeak-fallback")
         self.voice = Voice(self.tts, self.fallback_tts)
         self.stt: SpeechToText | None = build_stt(s.stt)
-        self.audit = AuditStore(self.resolve_path(s.audit.path))
+        self.audit = RecordWriter(open_store(s.audit.url, self.resolve_path(s.audit.path)))
         self.directories: dict[str, Directory] = {}
         self.extractors: dict[str, Extractor] = {}
         for key, condo in s.condominiums.items():
@@ -71,7 +73,8 @@ class Service:
         }
         self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.voice, self._flow, stt=self.stt,
                              unrecorded=self._record_unfinished,
-                             bus=self.bus)
+                             bus=self.bus, records=self.audit,
+                             recordings_dir=self.resolve_path(s.audit.recordings_dir))
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
         self.api_controller = ServiceController(self)
         self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)
@@ -117,6 +120,25 @@ class Service:
                 await asyncio.gather(*(self.fallback_tts.synthesize(t, rate) for t in texts if "{" not in t),
                                      return_exceptions=True)
 
+    def apply_retention(self, now: float | None = None) -> int:
+        """Delete recordings past each condominium's retention (LGPD); returns files deleted."""
+        now = time.time() if now is None else now
+        removed = 0
+        for key, condo in self.settings.condominiums.items():
+            expired = self.audit.store.expire_recordings(now - condo.recording_retention_days * DAY, key)
+            removed += delete_files(expired)
+        if removed:
+            log.info("recordings_expired", files=removed)
+        return removed
+
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.apply_retention)
+            except Exception as exc:  # noqa: BLE001 - retried tomorrow; never stops the app
+                log.error("retention_failed", error=repr(exc))
+            await asyncio.sleep(DAY)
+
     async def start(self, wait_connected: float = 10.0) -> None:
         for srv in self.servers.values():
             await srv.start()
@@ -126,12 +148,16 @@ class Service:
         if self.webhooks is not None:  # subscribed before the first call can start
             await self.webhooks.start()
         self.events.start()
+        self._retention = asyncio.get_running_loop().create_task(self._retention_loop(), name="retention")
         try:
             await asyncio.wait_for(self.events.connected.wait(), wait_connected)
         except TimeoutError:
             log.warning("ari_not_connected_yet", url=self.settings.ari.url)
 
     async def stop(self) -> None:
+        retention = getattr(self, "_retention", None)
+        if retention is not None:
+            retention.cancel()
         await self.api.stop()
         await self.app.shutdown()
         await self.events.stop()

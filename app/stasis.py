@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -25,6 +26,7 @@ from app.media.server import LegRegistry
 from app.media.stt import SpeechToText
 from app.media.tts import Voice
 from app.metrics import CALLS
+from app.records import RecordWriter
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +45,11 @@ class StasisApp:
         stt: SpeechToText | None = None,
         bus: EventBus | None = None,
         unrecorded: Callable[[Call], None] | None = None,
+        records: RecordWriter | None = None,
+        recordings_dir: Path | None = None,
     ) -> None:
+        self.records = records
+        self.recordings_dir = recordings_dir
         # Called for a call that ends before the flow put a decision on record
         # (set-up failed, visitor gone during set-up): every call leaves a row.
         self.unrecorded = unrecorded
@@ -181,11 +187,12 @@ class StasisApp:
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
         call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish)
+                    publish=self.bus.publish, records=self.records, recordings_dir=self.recordings_dir)
         self.calls[session.id] = call
 
         async def run() -> None:
             structlog.contextvars.bind_contextvars(session=session.id, role="visitor", condominium=condo_key)
+            call.log.bind()
             log.info("call_started", channel=channel_id)
             try:
                 await call.connect_party("visitor", channel_id, answer=True)

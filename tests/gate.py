@@ -18,7 +18,7 @@ import websockets
 
 from app.ari import AriClient
 from app.config import Secrets
-from app.dialog.audit import Decision
+from app.records import Decision
 from app.service import Service
 from tests.asterisk_env import REPO, AsteriskEnv
 from tests.audio_fixtures import synth_speech
@@ -122,12 +122,13 @@ DIRECTORY = str(REPO / "data" / "apartamentos.json")
 
 @contextlib.asynccontextmanager
 async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones, stt_url: str | None, tmp_path: Path,
-                       top: dict[str, Any] | None = None, **condo: Any) -> AsyncIterator[Gate]:
+                       top: dict[str, Any] | None = None, token: str | None = None,
+                       **condo: Any) -> AsyncIterator[Gate]:
     """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`)."""
     from tests.conftest import scenario_settings
 
     svc = Service(scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3"), top=top, **condo),
-                  Secrets(ari_password=aenv.password, api_token=None))
+                  Secrets(ari_password=aenv.password, api_token=token))
     await svc.start()
     tap = EventTap(aenv)
     await tap.start()

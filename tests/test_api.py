@@ -43,9 +43,9 @@ class FakeController:
         self.bus = EventBus()
         self.decided: list[dict[str, Any]] = [
             {"ts": 1700000000.0 + i, "condominium": "apoena" if i % 2 else "flora", "outcome": "authorized",
-             "decided_by": "resident", "gate_opened": True, "call_id": f"d{i}", "visitor_name": "Ana",
+             "decided_by": "resident", "gate_opened": True, "call_id": f"{i:032x}", "visitor_name": "Ana",
              "intent": "visita", "apartment": "501", "resident": "Maria", "visitor_channel": None,
-             "resident_channel": None, "dialed": None}
+             "resident_channel": None, "dialed": None, "caller": "7100", "recording": None}
             for i in range(5)
         ][::-1]
 
@@ -82,6 +82,14 @@ class FakeController:
 
     def decisions(self, limit: int, condominium: str | None) -> list[dict[str, Any]]:
         return [d for d in self.decided if condominium in (None, d["condominium"])][:limit]
+
+    async def call(self, call_id: str) -> dict[str, Any] | None:
+        found = [d for d in self.decided if d["call_id"] == call_id]
+        if not found:
+            return None
+        return {"decision": found[0], "turns": [
+            {"seq": 1, "ts": found[0]["ts"], "speaker": "portaria", "kind": "said", "text": "Olá",
+             "party": "visitor", "confidence": None, "source": None, "timings": {"tts_s": 0.001}}]}
 
 
 def _client(server: ApiServer) -> httpx.AsyncClient:
@@ -122,6 +130,7 @@ PROTECTED: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/metrics", None),
     ("GET", "/openapi.json", None),
     ("GET", "/api/decisions", None),
+    ("GET", f"/api/calls/{0:032x}", None),
     ("GET", "/api/events", None),  # plain HTTP: 426 once authenticated (the WebSocket is tested in test_console)
     ("GET", "/dashboard", None),
 ]
@@ -416,18 +425,30 @@ async def test_openapi_responses_match_schemas(client: httpx.AsyncClient) -> Non
     check("ReloadResponse", (await client.post("/api/reload", headers=AUTH)).json())
     check("HealthResponse", (await client.get("/healthz")).json())
     check("DecisionsResponse", (await client.get("/api/decisions", headers=AUTH)).json())
+    check("CallRecordResponse", (await client.get(f"/api/calls/{2:032x}", headers=AUTH)).json())
     check("ErrorResponse", (await client.get("/api/events", headers=AUTH)).json())
 
 
 async def test_decisions(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/decisions", params={"limit": "2", "condominium": "apoena"}, headers=AUTH)
     assert r.status_code == 200
-    assert [d["call_id"] for d in r.json()["decisions"]] == ["d3", "d1"]
+    assert [d["call_id"] for d in r.json()["decisions"]] == [f"{3:032x}", f"{1:032x}"]
     assert len((await client.get("/api/decisions", headers=AUTH)).json()["decisions"]) == 5
     for bad in ({"limit": "0"}, {"limit": "501"}, {"limit": "ten"}, {"condominium": ""}):
         r = await client.get("/api/decisions", params=bad, headers=AUTH)
         assert r.status_code == 422, bad
         assert r.json()["error"].startswith("invalid query: ")
+
+
+async def test_one_calls_record_with_its_turns(client: httpx.AsyncClient) -> None:
+    r = await client.get(f"/api/calls/{2:032x}", headers=AUTH)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["decision"]["call_id"] == f"{2:032x}" and body["turns"][0]["text"] == "Olá"
+    assert (await client.get(f"/api/calls/{99:032x}", headers=AUTH)).status_code == 404
+    bad = await client.get("/api/calls/not-a-call", headers=AUTH)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "call_id"
+    assert (await client.get(f"/api/calls/{2:032x}")).status_code == 401
 
 
 async def test_query_token_only_where_browsers_need_it(client: httpx.AsyncClient) -> None:

@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.dialog.audit import AuditStore, Decision
+from app.records import Decision
+from app.records.sqlite import SqliteStore as AuditStore
 from tests.asterisk_env import REPO
 
 

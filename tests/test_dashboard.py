@@ -16,13 +16,14 @@ import struct
 import tempfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 
 from app.ari import AriClient
-from app.dialog.audit import Decision
+from app.records import Decision
 from tests.asterisk_env import AsteriskEnv
 from tests.conftest import wait_clean
 from tests.phone import Phones
@@ -182,3 +183,43 @@ async def test_dashboard_page_is_self_contained() -> None:
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "'unsafe-inline'" not in csp
     assert r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
+
+
+async def test_a_call_timeline_live_then_from_its_decision(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
+                                                           clean_asterisk: None, stt_server: Any,
+                                                           tmp_path: Path) -> None:
+    from tests.browser import open_page
+    from tests.gate import running_gate
+
+    opening = "Vim visitar o apartamento quinhentos e um, meu nome é Pedro."
+    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, token=TOKEN) as g:
+        g.stt = stt_server  # type: ignore[attr-defined]
+        stt_server.push(opening, "Sim.")
+        await g.resident("1003021", says=["Sim."])
+        url = f"http://127.0.0.1:{g.app.api.port}/dashboard?token={TOKEN}"
+        async with open_page(url) as page:
+            await page.wait_for("document.getElementById('live').className.includes('ok')")
+            phone = await g.visitor([opening])
+            call_id = await wait_new_session(g.app)
+            row = f"document.querySelector('#calls tr[data-call-id=\"{call_id}\"]')"
+            await page.wait_for(row)
+            await page.evaluate(f"{row}.click()")
+            # While the call is live, the visitor's words reach the timeline as they are heard.
+            await page.wait_for("[...document.querySelectorAll('#timeline li[data-kind=heard]')]"
+                                f".some(li => li.textContent.includes({opening!r}))", timeout=30)
+            await phone.wait_hung_up(timeout=90)
+            assert (await wait_clean(ari, g.app)) == ([], [], 0)
+            # Afterwards, clicking its decision shows the whole conversation with per-stage latency.
+            decided = f"document.querySelector('#decisions tr[data-call-id=\"{call_id}\"]')"
+            await page.wait_for(decided, timeout=15)
+            await page.evaluate("selected = null; document.getElementById('timeline').replaceChildren()")
+            await page.evaluate(f"{decided}.click()")
+            await page.wait_for("document.getElementById('call-summary').textContent.includes('autorizado')")
+            items = await page.evaluate(
+                "[...document.querySelectorAll('#timeline li')].map(li => [li.dataset.kind, li.textContent])")
+            kinds = [k for k, _ in items]
+            assert kinds.count("heard") == 2 and "event" in kinds and kinds[0] == "said", items
+            assert any("Morador" in text and "Sim." in text for _, text in items), items
+            assert any("portão aberto" in text for _, text in items), items
+            assert await page.evaluate("document.querySelectorAll('#timeline .s-stt').length") >= 2
+            assert await page.evaluate("location.hash") == f"#call={call_id}"

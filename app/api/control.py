@@ -40,7 +40,11 @@ class Controller(Protocol):
         ...
 
     def decisions(self, limit: int, condominium: str | None) -> list[dict[str, Any]]:
-        """Latest gate decisions, newest first (`app.dialog.audit.Decision` fields).
+        """Latest gate decisions, newest first (`app.records.Decision` fields).
 
         Runs in the event loop: one indexed SQLite read of at most `limit` rows."""
+        ...
+
+    async def call(self, call_id: str) -> dict[str, Any] | None:
+        """{"decision": Decision fields or None, "turns": [Turn.as_dict()]}; None: unknown call."""
         ...

@@ -97,20 +97,49 @@ class DecisionRecord(BaseModel):
     visitor_channel: str | None = None
     resident_channel: str | None = None
     dialed: str | None = Field(None, description="Comma-separated endpoints tried, in order.")
+    caller: str | None = Field(None, description="The intercom's caller id number.")
+    recording: str | None = Field(None, description="Path(s) of the call's recording on the server, "
+                                                    "when the condominium records.")
 
 
 class DecisionsResponse(BaseModel):
     decisions: list[DecisionRecord]
 
 
+class TurnRecord(BaseModel):
+    """One step of a call's conversation."""
+
+    seq: int = Field(description="Order within the call, from 1.")
+    ts: float = Field(description="Unix time the turn was recorded.")
+    speaker: Literal["visitor", "resident", "portaria"]
+    kind: Literal["said", "heard", "dtmf", "event"] = Field(
+        description="said: what the attendant said (to `party`); heard: what a caller said, as recognized; "
+                    "dtmf: keys pressed; event: a step of the call (resident called, gate opened).")
+    text: str
+    party: str | None = Field(None, description="For said turns: visitor or resident.")
+    confidence: float | None = None
+    source: str | None = Field(None, description="The recognizer, or keypad.")
+    timings: dict[str, float] = Field(
+        description="Seconds per stage: speech_start_s/speech_end_s (since the call started), endpointing_s, "
+                    "stt_s, nlu_s, tts_s, first_reply_audio_s (the caller's last sample to our first).")
+
+
+class CallRecordResponse(BaseModel):
+    """A call's decision (null while it is live or when it left none) and its turns in order."""
+
+    decision: DecisionRecord | None
+    turns: list[TurnRecord]
+
+
 class BusEventMessage(BaseModel):
     """One text message of the /api/events WebSocket."""
 
-    kind: str = Field(description="ari, state, call.started, resident.called, decision, call.ended; "
+    kind: str = Field(description="ari, state, call.started, resident.called, turn, decision, call.ended; "
                                   "`lagged` (data.dropped) when this client fell behind and lost events.")
     call_id: str | None = Field(description="Session id of the call the event belongs to, if any.")
     condominium: str | None
     data: dict[str, object] = Field(description="Kind-specific fields: ari → type, channel, name, args, "
-                                                "digit, cause; state → field, old, new; decision → outcome, "
+                                                "digit, cause; state → field, old, new; turn → turn (a TurnRecord); "
+                                                "decision → outcome, "
                                                 "gate_opened, apartment, resident; call.ended → reason, duration_s.")
     ts: float = Field(description="Unix time the event was published.")

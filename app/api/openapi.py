@@ -13,6 +13,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.api.models import (
     BusEventMessage,
+    CallRecordResponse,
     DecisionsResponse,
     ErrorResponse,
     HangupRequest,
@@ -61,6 +62,7 @@ def build_openapi() -> dict[str, Any]:
         (StatusResponse, "serialization"),
         (ReloadResponse, "serialization"),
         (DecisionsResponse, "serialization"),
+        (CallRecordResponse, "serialization"),
         (BusEventMessage, "serialization"),
     ]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
@@ -112,6 +114,19 @@ def build_openapi() -> dict[str, Any]:
             "responses": _protected({
                 "200": _json(DecisionsResponse, "The decisions."),
                 "422": _json(ValidationErrorResponse, "A query value is out of range or of the wrong type."),
+            }),
+        }},
+        "/api/calls/{call_id}": {"get": {
+            "operationId": "call",
+            "summary": "One call's record: its decision and the conversation turn by turn, with the "
+                       "timeline of each turn.",
+            "parameters": [{"name": "call_id", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                            "description": "The call's id (as in decisions and events)."}],
+            "responses": _protected({
+                "200": _json(CallRecordResponse, "The call's record."),
+                "404": _json(ErrorResponse, "No call with that id in the record store."),
+                "422": _json(ValidationErrorResponse, "The id is not a call id."),
             }),
         }},
         "/api/events": {"get": {

@@ -61,6 +61,9 @@ class _Json(JSONResponse):
         return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
+_CALL_ID = re.compile(r"[0-9a-f]{32}")
+
+
 class _ApiError(Exception):
     def __init__(self, status: int, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -158,6 +161,16 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
             raise _validation_error(exc, "invalid query") from None
         return _Json({"decisions": controller.decisions(q.limit, q.condominium)})
 
+    async def call_record(request: Request) -> Response:
+        call_id = request.path_params["call_id"]
+        if not _CALL_ID.fullmatch(call_id):
+            raise _ApiError(422, "call_id: expected 32 hexadecimal digits",
+                            errors=[{"field": "call_id", "message": "expected 32 hexadecimal digits"}])
+        record = await controller.call(call_id)
+        if record is None:
+            raise _ApiError(404, f"no call {call_id}")
+        return _Json(record)
+
     async def metrics(request: Request) -> Response:
         st = controller.status()
         ACTIVE_SESSIONS.set(len(st.get("active_sessions") or ()))
@@ -178,6 +191,7 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
         Route("/api/hangup", protected(hangup), methods=["POST"]),
         Route("/api/reload", protected(reload), methods=["POST"]),
         Route("/api/decisions", protected(decisions), methods=["GET"]),
+        Route("/api/calls/{call_id}", protected(call_record), methods=["GET"]),
         # Same path, two routes: Starlette matches Route on HTTP and WebSocketRoute on WS scopes.
         Route("/api/events", protected(events_over_http, allow_query=True), methods=["GET"]),
         WebSocketRoute("/api/events", events_socket(controller, token_bytes)),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.config import CondominiumSettings, Phrases
-from app.dialog.audit import AuditStore
 from app.dialog.nlu import Extractor, VisitState
 from app.dialog.ports import CallPort
 from app.directory.directory import Directory
 from app.directory.model import Apartment, Resident
+from app.records import RecordWriter
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Conversation:
     condo: CondominiumSettings
     directory: Directory
     extractor: Extractor
-    audit: AuditStore | None
+    audit: RecordWriter | None
     visit: VisitState = field(default_factory=VisitState)
     apartment: Apartment | None = None
     resident: Resident | None = None

@@ -12,7 +12,6 @@ import asyncio
 
 import structlog
 
-from app.dialog.audit import Decision
 from app.dialog.context import Conversation
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
@@ -23,6 +22,7 @@ from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
 from app.directory.model import ResidentMatch
 from app.metrics import stage_timer
+from app.records import Decision
 
 log = structlog.get_logger(__name__)
 

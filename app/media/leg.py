@@ -21,6 +21,7 @@ import structlog
 
 from app.media.audiosocket import Decoder, Kind, Message, ProtocolError, encode_audio
 from app.media.pacer import Pacer
+from app.media.recorder import LegRecorder
 
 log = structlog.get_logger(__name__)
 
@@ -79,6 +80,7 @@ class MediaLeg:
         self.on_message: Callable[[Message, float], None] | None = None
         self.on_tick: Callable[[float], None] | None = None
         self.closed_task: asyncio.Task[None] | None = None  # watcher held by the call
+        self.recorder: LegRecorder | None = None  # set when the condominium records whole calls
 
     # -- lifecycle ---------------------------------------------------------
     def start(self, early: list[Message] | None = None) -> None:
@@ -152,6 +154,8 @@ class MediaLeg:
                 pb.pos += n
                 if len(chunk) < n:
                     chunk += b"\x00" * (n - len(chunk))
+                if self.recorder is not None:
+                    self.recorder.outbound(chunk, time.monotonic())
                 return encode_audio(chunk, self.sample_rate)
             self._queue.popleft()
             if not pb.done.done():
@@ -196,6 +200,8 @@ class MediaLeg:
                     f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) on a {self.sample_rate} Hz leg"
                 )
             self.frames_received += 1
+            if self.recorder is not None:
+                self.recorder.inbound(msg.payload, time.monotonic())
             if self.first_audio_at is None:
                 self.first_audio_at = asyncio.get_running_loop().time()
         else:
