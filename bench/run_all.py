@@ -23,6 +23,7 @@ RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
+    ("Call records (SQLite, PostgreSQL)", [PY, str(HERE / "bench_records.py"), "--postgres"]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
     ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
