@@ -232,3 +232,15 @@ def test_build_extractor(monkeypatch: pytest.MonkeyPatch, directory: Directory) 
     assert isinstance(hybrid, HybridExtractor)
     assert hybrid.confidence_threshold == 0.7
     assert isinstance(hybrid.llm, LlmExtractor)
+
+
+def test_hybrid_keeps_the_rules_article_only_with_the_rules_name() -> None:
+    from app.dialog.nlu.hybrid import combine
+
+    rules = Extraction(resident_name="Rafael", resident_gender="f", confidence=0.4)
+    same = combine(rules, Extraction(intent=Intent.VISITA, resident_name="Rafael"))
+    assert (same.resident_name, same.resident_gender) == ("Rafael", "f")
+    other = combine(rules, Extraction(resident_name="Fernanda"))
+    assert (other.resident_name, other.resident_gender) == ("Fernanda", None)
+    kept = combine(rules, Extraction(intent=Intent.VISITA))
+    assert (kept.resident_name, kept.resident_gender) == ("Rafael", "f")
