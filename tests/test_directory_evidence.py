@@ -33,6 +33,7 @@ def who(res: Resolution) -> list[str]:
 
 @pytest.mark.parametrize(("name", "gender"), [
     ("Ana Paula Souza", "f"), ("Rafaela", "f"), ("Raquel", "f"), ("Beatriz", "f"), ("Simone", "f"),
+    ("Conceição Araújo", "f"), ("Assunção", "f"),
     ("Daniel dos Reis", "m"), ("Thiago", "m"), ("Marcos", "m"), ("José", "m"), ("Luís", "m"),
     ("Darci", None), ("Ariel", None), ("Dani", None),
 ])  # fmt: skip
@@ -66,10 +67,31 @@ def test_an_article_against_the_name_said_is_asked_about() -> None:
 
 def test_the_directory_says_the_gender_a_name_does_not() -> None:
     assert LOOKALIKES.resolve("Darci", None).status == "ambiguous"
-    res = LOOKALIKES.resolve("dona Darci", None)
-    assert (res.status, who(res)) == ("ok", ["Darci Lima 12 bloco B"])
-    # The man's gender is not in the directory, so "seu" only tells who it is not.
-    assert LOOKALIKES.resolve("seu Darci", None).status == "ok"
+    # The directory says the Darci in 12 B is a woman: "seu Darci" can only be the other.
+    res = LOOKALIKES.resolve("seu Darci", None)
+    assert (res.status, who(res)) == ("ok", ["Darci Lima 12 bloco A"])
+    # Nobody wrote down the other Darci's gender: she may be a woman too.
+    assert LOOKALIKES.resolve("dona Darci", None).status == "ambiguous"
+
+
+def test_a_first_name_said_beats_the_same_word_as_someone_s_middle_name() -> None:
+    building = Directory.from_entries([
+        {"apartment_number": "501", "residents": ["Luís Fernando Gonçalves"], "voip_number": "1"},
+        {"apartment_number": "602", "residents": ["Fernando Lima"], "voip_number": "2"},
+        {"apartment_number": "701", "residents": ["Jorge Henrique Batista"], "voip_number": "3"},
+    ])
+    assert who(building.resolve("o Fernando", None)) == ["Fernando Lima 602"]
+    assert who(building.resolve("Luís Fernando", None)) == ["Luís Fernando Gonçalves 501"]
+    # Nobody else holds the word: a middle name alone still finds its owner, unasked.
+    res = building.resolve("o Henrique", None)
+    assert (who(res), res.confirm) == (["Jorge Henrique Batista 701"], False)
+
+
+def test_a_candidate_far_behind_on_the_name_is_not_chosen_for_its_article() -> None:
+    # "o Rafael Silva": the article says Rafael Nunes, the whole name Rafaela Silva.
+    res = LOOKALIKES.resolve("o Rafael Silva", None)
+    assert res.status == "ambiguous"
+    assert sorted(who(res)) == ["Rafael Nunes 301", "Rafaela Silva 302"]
 
 
 def test_a_nickname_the_directory_lists_is_as_good_as_the_name() -> None:
@@ -113,4 +135,5 @@ def test_blocks_offered_are_chosen_by_block_or_by_name() -> None:
     assert asked.status == "ambiguous" and not asked.matches
     assert LOOKALIKES.choose(asked, block="B").apartments[0].label() == "12 bloco B"
     assert LOOKALIKES.choose(asked, block="B").status == "apartment_only"
-    assert LOOKALIKES.choose(asked, name="Darci", gender="f").apartments[0].label() == "12 bloco B"
+    assert LOOKALIKES.choose(asked, name="Darci", gender="m").apartments[0].label() == "12 bloco A"
+    assert LOOKALIKES.choose(asked, name="Darci", gender="f").status == "ambiguous"

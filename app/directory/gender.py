@@ -52,10 +52,11 @@ _MASCULINE = frozenset({
     "max", "alex", "zeca", "ze", "juca",
 })  # fmt: skip
 _NEVER_BY_ENDING = frozenset({"ariel", "darci", "juraci", "sasha", "jaci", "rafa", "dani", "gabi"})
-# Endings that are a safe guess in Brazilian first names (checked longest first).
+# Endings that are a safe guess in Brazilian first names, checked in this order
+# ("Conceição" ends in "o" but is a woman's name, like every "-ção").
 _ENDINGS: tuple[tuple[str, Gender], ...] = (
     ("son", "m"), ("ton", "m"), ("el", "m"), ("or", "m"), ("os", "m"), ("us", "m"),
-    ("o", "m"), ("a", "f"), ("iane", "f"), ("ine", "f"), ("ete", "f"), ("ele", "f"),
+    ("cao", "f"), ("o", "m"), ("a", "f"), ("iane", "f"), ("ine", "f"), ("ete", "f"), ("ele", "f"),
 )  # fmt: skip
 
 

@@ -60,20 +60,27 @@ def _same_but_final_vowel(said: str, name: str) -> bool:
         and long[-1] in "aeiou"
 
 
-def exact_count(query: tuple[str, ...], tokens: tuple[str, ...], loose: bool = False) -> int:
-    """How many words said are exactly a word of the name, each name word used once.
+# A middle name said alone is how fewer people are called: "o Fernando" is
+# Fernando Lima before Luís Fernando Gonçalves, though both names hold it.
+_MIDDLE_WEIGHT = 0.5
+
+
+def exact_count(query: tuple[str, ...], tokens: tuple[str, ...], loose: bool = False) -> float:
+    """How many words said are exactly a word of the name, each name word used once;
+    a middle name counts half.
 
     `loose`: a word that differs only by a final vowel counts too.
     """
-    left = list(tokens)
-    count = 0
+    left = list(enumerate(tokens))
+    count = 0.0
     for token in query:
-        same = next((t for t in left if t == token), None)
+        same = next((p for p in left if p[1] == token), None)
         if same is None and loose:
-            same = next((t for t in left if _same_but_final_vowel(token, t)), None)
+            same = next((p for p in left if _same_but_final_vowel(token, p[1])), None)
         if same is not None:
             left.remove(same)
-            count += 1
+            middle = 0 < same[0] < len(tokens) - 1
+            count += _MIDDLE_WEIGHT if middle else 1.0
     return count
 
 
@@ -103,7 +110,7 @@ def _spellings(resident: Resident) -> list[tuple[str, ...]]:
 class Found:
     entry: IndexedResident
     score: float
-    exact: int
+    exact: float
 
 
 def _is_whole_tokens(text: str, start: int, end: int) -> bool:

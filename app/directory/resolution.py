@@ -6,8 +6,12 @@ So candidates are compared on evidence first, score last:
 
 1. words said exactly: "Daniel" is exactly Daniel and only like Daniela;
 2. gender: "a"/"dona"/"da" or "o"/"seu"/"do" against what the directory says
-   or the first name implies;
-3. the score, by a clear lead (CLEAR_LEAD).
+   or the first name implies, as a way to rule a resident out (never in:
+   "dona Darci" does not tell a Darci known to be a woman from one whose
+   gender nobody wrote down);
+3. the score, by a clear lead (CLEAR_LEAD); a candidate clearly behind on
+   it beats no one ("o Rafael Silva": the article says Rafael Nunes, the
+   whole name says Rafaela Silva).
 
 A candidate is set aside only when another is at least as good on every
 count and better on one. When the evidence pulls two ways ("a Daniel": the
@@ -78,17 +82,23 @@ def apartments_of(matches: Iterable[ResidentMatch]) -> tuple[Apartment, ...]:
     return tuple(dict.fromkeys(match.apartment for match in matches))
 
 
+def _excluded(m: ResidentMatch) -> int:
+    # Gender can only rule a resident out: an agreeing article does not make a
+    # resident of unknown gender ("Darci") less likely to be the one meant.
+    return 1 if m.fit < 0 else 0
+
+
 def _beats(a: ResidentMatch, b: ResidentMatch) -> bool:
     """`a` is at least as good as `b` on every count and clearly better on one."""
-    if a.exact < b.exact or a.fit < b.fit:
+    if a.exact < b.exact or _excluded(a) > _excluded(b) or b.score - a.score >= CLEAR_LEAD:
         return False
-    return a.exact > b.exact or a.fit > b.fit or a.score - b.score >= CLEAR_LEAD
+    return a.exact > b.exact or _excluded(a) < _excluded(b) or a.score - b.score >= CLEAR_LEAD
 
 
 def standing(matches: Sequence[ResidentMatch]) -> list[ResidentMatch]:
     """The candidates no other candidate beats, strongest first (ties in directory order)."""
     left = [m for m in matches if not any(_beats(other, m) for other in matches if other is not m)]
-    left.sort(key=lambda m: (-m.exact, -m.fit, -m.score))
+    left.sort(key=lambda m: (-m.exact, _excluded(m), -m.score))
     return left
 
 
