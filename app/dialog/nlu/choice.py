@@ -63,6 +63,11 @@ def _gender(ws: list[Word]) -> Gender | None:
     return None
 
 
+def block_said(text: str) -> str | None:
+    """A block named without an apartment number: "o Zé Carlos do bloco B"."""
+    return _block(words(text))
+
+
 def read_choice(text: str) -> ChoiceWords:
     ws = words(text)
     norms = [w.norm for w in ws]
