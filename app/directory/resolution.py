@@ -88,16 +88,28 @@ def _excluded(m: ResidentMatch) -> int:
     return 1 if m.fit < 0 else 0
 
 
-def _beats(a: ResidentMatch, b: ResidentMatch) -> bool:
+_Evidence = tuple[float, int, float]  # words said exactly, ruled out by gender, score
+
+
+def _evidence(m: ResidentMatch) -> _Evidence:
+    return (m.exact, _excluded(m), m.score)
+
+
+def _beats(a: _Evidence, b: _Evidence) -> bool:
     """`a` is at least as good as `b` on every count and clearly better on one."""
-    if a.exact < b.exact or _excluded(a) > _excluded(b) or b.score - a.score >= CLEAR_LEAD:
+    (a_exact, a_out, a_score), (b_exact, b_out, b_score) = a, b
+    if a_exact < b_exact or a_out > b_out or b_score - a_score >= CLEAR_LEAD:
         return False
-    return a.exact > b.exact or _excluded(a) < _excluded(b) or a.score - b.score >= CLEAR_LEAD
+    return a_exact > b_exact or a_out < b_out or a_score - b_score >= CLEAR_LEAD
 
 
 def standing(matches: Sequence[ResidentMatch]) -> list[ResidentMatch]:
     """The candidates no other candidate beats, strongest first (ties in directory order)."""
-    left = [m for m in matches if not any(_beats(other, m) for other in matches if other is not m)]
+    # Compared by distinct evidence, not one by one: "Ana" in a tall building is
+    # fifty residents with the same three numbers.
+    seen = {_evidence(m) for m in matches}
+    beaten = {e for e in seen if any(_beats(other, e) for other in seen)}
+    left = [m for m in matches if _evidence(m) not in beaten]
     left.sort(key=lambda m: (-m.exact, _excluded(m), -m.score))
     return left
 
