@@ -106,6 +106,12 @@ def test_a_look_alike_in_the_apartment_said_is_confirmed_when_the_exact_name_liv
     assert (res.status, res.confirm) == ("ok", False)
 
 
+def test_a_name_living_elsewhere_is_asked_about_without_its_look_alikes() -> None:
+    res = LOOKALIKES.resolve("o Daniel", ApartmentRef("15", None))
+    assert (res.status, who(res)) == ("ambiguous", ["Daniel Reis 201"])
+    assert [a.label() for a in res.apartments] == ["15"], "the apartment the visitor said"
+
+
 def test_homonyms_are_chosen_between_by_what_the_answer_says() -> None:
     asked = LOOKALIKES.resolve("Marina", None)
     assert asked.status == "ambiguous"

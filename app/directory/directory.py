@@ -143,8 +143,9 @@ class Directory:
                 return self._doubt_lookalike(pick(inside), name, threshold, gender)
         elsewhere = self._match(name, None, threshold, gender)
         if elsewhere:
-            # The name lives somewhere else than the apartment said: ask, don't pick.
-            return Resolution("ambiguous", tuple(elsewhere), apartments)
+            # The name lives somewhere else than the apartment said: ask, don't pick;
+            # but about the names meant, not their look-alikes.
+            return Resolution("ambiguous", tuple(standing(elsewhere)), apartments)
         return Resolution("not_found", (), apartments)
 
     def _doubt_lookalike(
