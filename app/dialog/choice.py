@@ -60,6 +60,11 @@ def resolve_turn(
                 pin(visit, answer)
             return answer
     found = directory.resolve(visit.resident_name, visit.apartment, threshold, visit.resident_gender)
+    if found.status == "ambiguous" and len(found.matches) == 1:
+        # The one resident so named lives elsewhere than the apartment said: "Conceição
+        # Araújo, do apartamento 502, certo?" rather than a choice of one.
+        only = found.matches[0]
+        return Resolution("ok", (only,), (only.apartment,), confirm=True)
     block = block_said(text) if found.status == "ambiguous" and visit.apartment is None else None
     if block is not None:
         # "o Zé Carlos do bloco B": a block said without a number still tells homonyms apart.
