@@ -196,6 +196,13 @@ def test_the_article_before_the_resident_is_kept_as_gender(
     assert (e.resident_name, e.resident_gender) == (name, gender)
 
 
+def test_a_nickname_the_directory_lists_is_found_without_a_cue() -> None:
+    directory = Directory.from_entries([{"apartment_number": "902", "voip_number": "1", "residents": [
+        {"name": "Maria Eduarda Lima", "nicknames": ["Duda"]}]}])
+    assert RuleExtractor(directory).extract_sync("encomenda duda", VisitState()).resident_name == "Duda"
+    assert RuleExtractor(directory).extract_sync("encomenda nuda", VisitState()).resident_name is None
+
+
 def test_answers_to_whom_name_the_resident(rules: RuleExtractor) -> None:
     asked = VisitState(visitor_name="Bruno", resident_name="Rafaela", awaiting="resident_name")
     # "é a ..." opens a visitor's introduction, but not when the gate asked whom they want.

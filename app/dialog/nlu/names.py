@@ -105,7 +105,8 @@ class NameFinder:
             token
             for apartment in directory.apartments
             for resident in apartment.residents
-            for token in canonical_name(resident.name).split()
+            for said in (resident.name, *resident.nicknames)  # "Bia" is a name here too
+            for token in canonical_name(said).split()
             if len(token) >= 3 and token not in _PARTICLES
         }
         # A name word and a fuzzy look-alike share their first letter: search only those.
