@@ -244,3 +244,11 @@ def test_hybrid_keeps_the_rules_article_only_with_the_rules_name() -> None:
     assert (other.resident_name, other.resident_gender) == ("Fernanda", None)
     kept = combine(rules, Extraction(intent=Intent.VISITA))
     assert (kept.resident_name, kept.resident_gender) == ("Rafael", "f")
+
+
+def test_the_directory_given_to_the_model_lists_nicknames() -> None:
+    from app.dialog.nlu.llm import directory_listing
+
+    directory = Directory.from_entries([{"apartment_number": "302", "voip_number": "1", "residents": [
+        "Rafaela Silva", {"name": "Beatriz Nunes", "nicknames": ["Bia", "Bia Nunes"]}]}])
+    assert directory_listing(directory) == "302: Rafaela Silva, Beatriz Nunes (Bia, Bia Nunes)"
