@@ -82,6 +82,7 @@ class Phrases(_Model):
     ask_name: str = "Qual é o seu nome, por favor?"
     ask_everything: str = "Por favor, diga o seu nome e o número do apartamento."
     ask_choice: str = "Encontrei {options}. Com quem você quer falar?"
+    ask_resident_again: str = "Tudo bem. Qual é o nome do morador, ou o número do apartamento?"
     confirm_match: str = "{resident}, do apartamento {apartment}, certo?"
     apartment_not_found: str = "Não encontrei o apartamento {apartment}. Qual é o número do apartamento?"
     resident_not_found: str = "Não encontrei {name} aqui. Qual é o número do apartamento?"

@@ -5,14 +5,15 @@
 Prints numbers only (no asserts; the tests hold the thresholds). Over
 tests/data/utterances.yaml: per-field accuracy of the rule extractor on the
 main table, the held-out set and the blind set (every miss listed),
-reply/confirmation accuracy, and wall
-time per call (mean, p50, p99, max in µs) with the real directory and with a
+reply/confirmation accuracy, the matching table's tally (tests/data/matching.yaml:
+whole calls through the visitor flow), and wall time per call (mean, p50, p99, max in µs) with the real directory and with a
 synthetic 600-apartment one (the budget is 5 ms per utterance).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import statistics
 import sys
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.dialog.nlu import RuleExtractor, classify_confirmation, classify_reply
 from app.directory.directory import Directory
+from tests.test_matching_table import ROWS, tally
 from tests.test_nlu_table import DIRECTORY, FIELDS, load_table, make_state, score
 
 FIRST = ("Ana", "Bruno", "Carla", "Diego", "Eduarda", "Fábio", "Gabriela", "Heitor", "Isabela",
@@ -88,6 +90,10 @@ def main() -> None:
         for field in FIELDS:
             for miss in scores[name][field].misses:
                 print(f"  miss [{name}] {field}: {miss}")
+
+    print(f"whom the visitor means (tests/data/matching.yaml, {len(ROWS)} calls)")
+    for line in asyncio.run(tally(ROWS)).lines():
+        print(f"  {line}")
 
     print("time per call (wall clock, one core)")
     texts = [(c.text, make_state(c.state)) for rows in sections.values() for c in rows]

@@ -103,6 +103,24 @@ def test_resident_objects_carry_their_own_numbers(tmp_path: Path) -> None:
     assert apt.numbers == ("70", "79"), "a repeated number is dialed once"
 
 
+def test_residents_may_list_nicknames_and_gender(tmp_path: Path) -> None:
+    entry = {
+        "apartment_number": "7",
+        "residents": [
+            {"name": "Beatriz Nunes", "nicknames": ["Bia", "Bia"], "gender": "F"},
+            {"name": "José Carlos Pereira", "nicknames": "Zé Carlos", "gender": "masculino"},
+            {"name": "Darci Lopes", "nicknames": None, "gender": None},
+        ],
+        "voip_number": "70",
+    }
+    (apt,) = Directory.load(write(tmp_path, [entry])).apartments
+    assert apt.residents == (
+        Resident("Beatriz Nunes", (), ("Bia",), "f"),
+        Resident("José Carlos Pereira", (), ("Zé Carlos",), "m"),
+        Resident("Darci Lopes", ()),
+    )
+
+
 def test_same_number_in_two_blocks_is_not_a_duplicate(tmp_path: Path) -> None:
     entries = [
         {"apartment_number": "12", "block": "A", "residents": ["Ana"], "voip_number": "1"},
@@ -260,6 +278,21 @@ def with_(**changes: object) -> dict[str, object]:
             [with_(voip_numbers="1")],
             "(apartment '501'): field 'voip_numbers': unknown field",
             id="unknown-field-typo",
+        ),
+        pytest.param(
+            [with_(residents=[{"name": "Ana", "gender": "x"}])],
+            "field 'residents[0].gender': expected \"f\" or \"m\", got 'x'",
+            id="gender-unknown",
+        ),
+        pytest.param(
+            [with_(residents=[{"name": "Ana", "nicknames": ["Aninha", ""]}])],
+            "field 'residents[0].nicknames[1]': must not be empty",
+            id="nickname-empty",
+        ),
+        pytest.param(
+            [with_(residents=[{"name": "Ana", "nicknames": {"x": 1}}])],
+            "field 'residents[0].nicknames': expected a string, got an object",
+            id="nickname-object",
         ),
         pytest.param(
             [with_(block=["B"])],

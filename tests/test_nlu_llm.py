@@ -232,3 +232,23 @@ def test_build_extractor(monkeypatch: pytest.MonkeyPatch, directory: Directory) 
     assert isinstance(hybrid, HybridExtractor)
     assert hybrid.confidence_threshold == 0.7
     assert isinstance(hybrid.llm, LlmExtractor)
+
+
+def test_hybrid_keeps_the_rules_article_only_with_the_rules_name() -> None:
+    from app.dialog.nlu.hybrid import combine
+
+    rules = Extraction(resident_name="Rafael", resident_gender="f", confidence=0.4)
+    same = combine(rules, Extraction(intent=Intent.VISITA, resident_name="Rafael"))
+    assert (same.resident_name, same.resident_gender) == ("Rafael", "f")
+    other = combine(rules, Extraction(resident_name="Fernanda"))
+    assert (other.resident_name, other.resident_gender) == ("Fernanda", None)
+    kept = combine(rules, Extraction(intent=Intent.VISITA))
+    assert (kept.resident_name, kept.resident_gender) == ("Rafael", "f")
+
+
+def test_the_directory_given_to_the_model_lists_nicknames() -> None:
+    from app.dialog.nlu.llm import directory_listing
+
+    directory = Directory.from_entries([{"apartment_number": "302", "voip_number": "1", "residents": [
+        "Rafaela Silva", {"name": "Beatriz Nunes", "nicknames": ["Bia", "Bia Nunes"]}]}])
+    assert directory_listing(directory) == "302: Rafaela Silva, Beatriz Nunes (Bia, Bia Nunes)"

@@ -19,6 +19,7 @@ from app.dialog.nlu import (
     classify_confirmation,
     classify_reply,
 )
+from app.dialog.nlu.choice import ChoiceWords, read_choice
 from app.directory.directory import Directory
 from app.directory.numbers import ApartmentRef
 
@@ -181,6 +182,60 @@ def test_bare_name_uses_the_state(rules: RuleExtractor) -> None:
     assert ex(rules, "Carlos").visitor_name == "Carlos"
 
 
+@pytest.mark.parametrize(("text", "name", "gender"), [
+    ("Oi, vim ver a Rafaela.", "Rafaela", "f"),
+    ("entrega pro seu Daniel", "Daniel", "m"),
+    ("encomenda da dona Simone", "Simone", "f"),
+    ("o Paulo tá me esperando", "Paulo", "m"),
+    ("a Fernanda pediu uma pizza", "Fernanda", "f"),
+    ("entrega pra Simone Araújo", "Simone Araújo", None),  # "pra" is "para" as often as "para a"
+    ("vim ver Rafaela Silva", "Rafaela Silva", None),
+])  # fmt: skip
+def test_the_article_before_the_resident_is_kept_as_gender(
+    rules: RuleExtractor, text: str, name: str, gender: str | None
+) -> None:
+    e = ex(rules, text)
+    assert (e.resident_name, e.resident_gender) == (name, gender)
+
+
+def test_a_nickname_the_directory_lists_is_found_without_a_cue() -> None:
+    directory = Directory.from_entries([{"apartment_number": "902", "voip_number": "1", "residents": [
+        {"name": "Maria Eduarda Lima", "nicknames": ["Duda"]}]}])
+    assert RuleExtractor(directory).extract_sync("encomenda duda", VisitState()).resident_name == "Duda"
+    assert RuleExtractor(directory).extract_sync("encomenda nuda", VisitState()).resident_name is None
+
+
+def test_answers_to_whom_name_the_resident(rules: RuleExtractor) -> None:
+    asked = VisitState(visitor_name="Bruno", resident_name="Rafaela", awaiting="resident_name")
+    # "é a ..." opens a visitor's introduction, but not when the gate asked whom they want.
+    e = ex(rules, "é a Rafaela Silva", asked)
+    assert (e.visitor_name, e.resident_name, e.resident_gender) == (None, "Rafaela Silva", "f")
+    assert ex(rules, "é a Rafaela Silva").visitor_name == "Rafaela Silva"
+    # Blocks, ordinals and "none of them" are nobody's name.
+    for text in ("o do bloco B", "torre bê", "a primeira", "a segunda", "nenhuma", "a última"):
+        assert ex(rules, text, asked).resident_name is None, text
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("a primeira", ChoiceWords(ordinal=0)),
+    ("o segundo", ChoiceWords(ordinal=1)),
+    ("é a segunda, por favor", ChoiceWords(ordinal=1)),
+    ("a última", ChoiceWords(ordinal=-1)),
+    ("nenhuma", ChoiceWords(none_of_them=True)),
+    ("nenhum dos dois", ChoiceWords(none_of_them=True)),
+    ("nem um nem outro", ChoiceWords(none_of_them=True)),
+    ("o do bloco B", ChoiceWords(block="B")),
+    ("a da torre bê", ChoiceWords(block="B", gender="f")),
+    ("a do quinze", ChoiceWords(gender="f")),
+    ("é a dona do 501", ChoiceWords(gender="f")),
+    ("seu Daniel", ChoiceWords(gender="m")),
+    ("o do 501", ChoiceWords()),  # "o" may stand for "o apartamento": no gender
+    ("Rafaela Silva", ChoiceWords()),
+])  # fmt: skip
+def test_answers_to_a_choice_question(text: str, want: ChoiceWords) -> None:
+    assert read_choice(text) == want
+
+
 def test_confidence(rules: RuleExtractor) -> None:
     assert ex(rules, "").confidence == 0.0
     assert ex(rules, "bom dia").confidence < 0.6  # nothing recognized
@@ -227,6 +282,15 @@ def test_merge_keeps_block_and_drops_stale_detail() -> None:
     assert (s.intent, s.intent_detail) == (Intent.SERVICO, None)
     s.merge(Extraction(intent=Intent.DESCONHECIDO))  # adds nothing to a reason given
     assert s.intent is Intent.SERVICO
+
+
+def test_the_gender_said_goes_and_comes_with_the_name() -> None:
+    s = VisitState()
+    s.merge(Extraction(resident_name="Rafael", resident_gender="f"))
+    s.merge(Extraction(visitor_name="Bruno"))  # another slot leaves it alone
+    assert (s.resident_name, s.resident_gender) == ("Rafael", "f")
+    s.merge(Extraction(resident_name="Daniel"))  # a new name said without an article
+    assert (s.resident_name, s.resident_gender) == ("Daniel", None)
 
 
 def test_confirmed_slots_survive_merges() -> None:

@@ -12,6 +12,7 @@ import asyncio
 
 import structlog
 
+from app.dialog.choice import pin, resolve_turn
 from app.dialog.context import Conversation
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
@@ -25,8 +26,6 @@ from app.metrics import stage_timer
 from app.records import Decision
 
 log = structlog.get_logger(__name__)
-
-CONFIRM_BELOW = 90.0  # match scores under this are confirmed with the visitor
 
 
 async def run_visitor(conv: Conversation) -> None:
@@ -74,6 +73,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
     """True once apartment (and resident, when named) and visitor name are known."""
     call, p = conv.call, conv.phrases
     pending_confirm: ResidentMatch | None = None
+    asked: Resolution | None = None  # the choice question the visitor is answering
     for _turn in range(conv.condo.max_visitor_turns):
         heard = await _hear(conv)
         if heard.kind == "closed":
@@ -90,8 +90,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             answer = classify_confirmation(text)
             if answer is Reply.YES:
                 _accept(conv, pending_confirm)
-                conv.visit.resident_name = pending_confirm.resident.name
-                conv.visit.confirm("resident_name", "apartment")
+                pin(conv.visit, Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)))
                 pending_confirm = None
                 # "isso, meu nome é Carlos": the yes may carry what we would ask next.
                 with stage_timer("nlu"):
@@ -111,12 +110,20 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             return await collect_by_keypad(conv)
         log.info("visitor_understood", text=text, intent=str(conv.visit.intent), apartment=str(conv.visit.apartment),
                  resident=conv.visit.resident_name, visitor=conv.visit.visitor_name)
-        res = conv.directory.resolve(conv.visit.resident_name, conv.visit.apartment, conv.condo.fuzzy_threshold)
+        res = resolve_turn(conv.directory, conv.visit, conv.condo.fuzzy_threshold, asked, text, extraction)
+        asked = None
+        if res == "none_of_them":
+            conv.apartment, conv.resident = None, None
+            conv.visit.awaiting = "resident_name"
+            await _say(conv, p.ask_resident_again)
+            continue
         question = _next_question(conv, res)
         if question is None:
             return True
-        if res.status == "ok" and res.matches and res.matches[0].score < CONFIRM_BELOW and conv.resident is None:
+        if res.status == "ok" and res.matches and res.confirm and conv.resident is None:
             pending_confirm = res.matches[0]
+        if res.status == "ambiguous":
+            asked = res
         # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
         conv.visit.awaiting = _slot_asked(conv, question)
         await _say(conv, question)
@@ -143,7 +150,7 @@ def _next_question(conv: Conversation, res: Resolution) -> str | None:
     p, visit = conv.phrases, conv.visit
     if res.status == "ok" and res.matches:
         m = res.matches[0]
-        if m.score < CONFIRM_BELOW and conv.resident is None:
+        if res.confirm and conv.resident is None:
             return p.confirm_match.format(resident=m.resident.name, apartment=m.apartment.label())
         _accept(conv, m)
     elif res.status == "apartment_only" and len(res.apartments) == 1:
@@ -167,10 +174,9 @@ def _next_question(conv: Conversation, res: Resolution) -> str | None:
 
 
 def _options(res: Resolution) -> str:
-    if res.matches:
-        names = [f"{m.resident.name}, do {m.apartment.label()}" for m in res.matches[:3]]
-    else:
-        names = [f"o apartamento {a.label()}" for a in res.apartments[:3]]
+    # The same options, in the same order, that an answer like "a primeira" is read against.
+    names = [f"{o.resident.name}, do {o.apartment.label()}" if isinstance(o, ResidentMatch)
+             else f"o apartamento {o.label()}" for o in res.offered()]
     return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 

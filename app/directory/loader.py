@@ -12,11 +12,15 @@ from pathlib import Path
 
 from app.errors import ConfigurationError
 
+from .gender import Gender
 from .model import Apartment, Resident
 from .normalize import apartment_key
 
 _APARTMENT_KEYS = frozenset({"apartment_number", "block", "tower", "residents", "voip_number"})
-_RESIDENT_KEYS = frozenset({"name", "voip_number"})
+_RESIDENT_KEYS = frozenset({"name", "voip_number", "nicknames", "gender"})
+# Staff write what they would say; all of these mean the same two values.
+_GENDERS: dict[str, Gender] = {"f": "f", "feminino": "f", "mulher": "f",
+                               "m": "m", "masculino": "m", "homem": "m"}
 
 
 class DirectoryError(ConfigurationError, ValueError):
@@ -189,7 +193,28 @@ class _EntryParser:
         numbers: tuple[str, ...] = ()
         if "voip_number" in item and item["voip_number"] is not None:
             numbers = self._numbers(item["voip_number"], f"{field}.voip_number")
-        return Resident(name=name, numbers=numbers)
+        nicknames = self._nicknames(item.get("nicknames"), f"{field}.nicknames")
+        return Resident(name=name, numbers=numbers, nicknames=nicknames,
+                        gender=self._gender(item.get("gender"), f"{field}.gender"))
+
+    def _nicknames(self, value: object, field: str) -> tuple[str, ...]:
+        """One nickname or a list of them ("Bia", ["Zé", "Zé Carlos"])."""
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        names = [
+            self._name(item, f"{field}[{i}]" if isinstance(value, list) else field)
+            for i, item in enumerate(items)
+        ]
+        return tuple(dict.fromkeys(names))
+
+    def _gender(self, value: object, field: str) -> Gender | None:
+        if value is None:
+            return None
+        gender = _GENDERS.get(value.strip().casefold()) if isinstance(value, str) else None
+        if gender is None:
+            raise self._fail(field, f"expected \"f\" or \"m\", got {value!r}")
+        return gender
 
     def _name(self, value: object, field: str) -> str:
         if not isinstance(value, str):

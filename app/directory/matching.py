@@ -3,6 +3,10 @@
 Scores are 0..100. A full-name comparison (rapidfuzz ratio, token_sort_ratio
 and a guarded partial_ratio) is combined with a token-by-token comparison so
 that "a Rafaela" or "o senhor Reis" find "Rafaela Silva" and "Daniel dos Reis".
+The score only says whether a name is close enough to be meant at all; which
+of several close names was meant is decided on the evidence each match also
+carries (words said exactly, gender; see resolution.py), since a look-alike
+("Daniela" for "Daniel") scores too close to the exact name to tell apart.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from .gender import Gender, cue_before, name_gender
 from .model import Apartment, Resident
-from .normalize import canonical_name
+from .normalize import canonical_name, normalize
 
 # Said around a name, never part of what tells residents apart.
 _FILLER_WORDS = (
@@ -32,13 +37,51 @@ MIN_FUZZY_TOKEN = 3
 _UNSAID_PARTS_PENALTY = 5.0
 
 
+def _is_name_token(token: str) -> bool:
+    return token not in FILLERS and len(token) > 1 and not any(ch.isdigit() for ch in token)
+
+
 def name_tokens(text: str) -> tuple[str, ...]:
     """Canonical name tokens, without honorifics, particles and stray digits."""
-    return tuple(
-        token
-        for token in canonical_name(text).split()
-        if token not in FILLERS and len(token) > 1 and not any(ch.isdigit() for ch in token)
-    )
+    return tuple(token for token in canonical_name(text).split() if _is_name_token(token))
+
+
+def gender_said(text: str) -> Gender | None:
+    """The gender the caller marked in front of the name: "a dona Simone" -> "f"."""
+    words = normalize(text).split()
+    first = next((i for i, word in enumerate(words) if _is_name_token(canonical_name(word))), 0)
+    return cue_before(words[:first])
+
+
+def _same_but_final_vowel(said: str, name: str) -> bool:
+    # Recognizers drop (and less often add) a final vowel: "Rafael" for "Rafaela".
+    short, long = sorted((said, name), key=len)
+    return len(short) >= 3 and len(long) == len(short) + 1 and long.startswith(short) \
+        and long[-1] in "aeiou"
+
+
+# A middle name said alone is how fewer people are called: "o Fernando" is
+# Fernando Lima before Luís Fernando Gonçalves, though both names hold it.
+_MIDDLE_WEIGHT = 0.5
+
+
+def exact_count(query: tuple[str, ...], tokens: tuple[str, ...], loose: bool = False) -> float:
+    """How many words said are exactly a word of the name, each name word used once;
+    a middle name counts half.
+
+    `loose`: a word that differs only by a final vowel counts too.
+    """
+    left = list(enumerate(tokens))
+    count = 0.0
+    for token in query:
+        same = next((p for p in left if p[1] == token), None)
+        if same is None and loose:
+            same = next((p for p in left if _same_but_final_vowel(token, p[1])), None)
+        if same is not None:
+            left.remove(same)
+            middle = 0 < same[0] < len(tokens) - 1
+            count += _MIDDLE_WEIGHT if middle else 1.0
+    return count
 
 
 @dataclass(frozen=True)
@@ -47,6 +90,27 @@ class IndexedResident:
     resident: Resident
     tokens: tuple[str, ...]
     text: str  # the tokens joined, for whole-name comparisons
+    key: int  # which resident: a resident with nicknames has one entry per way to say them
+    gender: Gender | None
+
+
+def _spellings(resident: Resident) -> list[tuple[str, ...]]:
+    """The name's tokens, then each nickname standing in for the first name ("Bia Nunes")."""
+    tokens = name_tokens(resident.name)
+    found = [tokens]
+    for nickname in resident.nicknames:
+        said = name_tokens(nickname)
+        alias = (*said, *(t for t in tokens[1:] if t not in said))
+        if said and alias not in found:
+            found.append(alias)
+    return found
+
+
+@dataclass(frozen=True)
+class Found:
+    entry: IndexedResident
+    score: float
+    exact: float
 
 
 def _is_whole_tokens(text: str, start: int, end: int) -> bool:
@@ -86,9 +150,10 @@ class NameIndex:
 
     def __init__(self, residents: Iterable[tuple[Apartment, Resident]]) -> None:
         self.entries: tuple[IndexedResident, ...] = tuple(
-            IndexedResident(apartment, resident, tokens, " ".join(tokens))
-            for apartment, resident in residents
-            for tokens in (name_tokens(resident.name),)
+            IndexedResident(apartment, resident, tokens, " ".join(tokens), key,
+                            resident.gender or name_gender(resident.name))
+            for key, (apartment, resident) in enumerate(residents)
+            for tokens in _spellings(resident)
         )
         self._texts = [entry.text for entry in self.entries]
         self._vocabulary = sorted({token for entry in self.entries for token in entry.tokens})
@@ -102,9 +167,17 @@ class NameIndex:
         _row("a", ["a"], fuzz.ratio)
 
     def search(
-        self, name: str, threshold: float, within: Collection[Apartment] | None = None
-    ) -> list[tuple[IndexedResident, float]]:
-        """Residents scoring at least `threshold` (0..100), in directory order."""
+        self,
+        name: str,
+        threshold: float,
+        within: Collection[Apartment] | None = None,
+        loose: bool = False,
+    ) -> list[Found]:
+        """Residents scoring at least `threshold` (0..100), in directory order, once each.
+
+        `loose`: count a word said without (or with) a final vowel as exact; only
+        for choosing among options just offered, where that is the likely error.
+        """
         query = name_tokens(name)
         if not query or not self.entries:
             return []
@@ -134,7 +207,7 @@ class NameIndex:
             for i in range(len(self.entries))
             if max(ratios[i], sorts[i], partials[i] if partials else 0.0) >= threshold
         )
-        found = []
+        found: dict[int, Found] = {}
         for i in sorted(candidates):
             entry = self.entries[i]
             if within is not None and entry.apartment not in within:
@@ -148,9 +221,14 @@ class NameIndex:
             if partials and partials[i] - penalty > max(whole, subset - penalty):
                 subset = max(subset, _partial(text, entry.text))
             value = max(whole, subset - penalty)
-            if value >= threshold:
-                found.append((entry, value))
-        return found
+            if value < threshold:
+                continue
+            # Of a resident's spellings (name, nicknames), the one said best.
+            hit = Found(entry, value, exact_count(query, entry.tokens, loose))
+            held = found.get(entry.key)
+            if held is None or (hit.exact, hit.score) > (held.exact, held.score):
+                found[entry.key] = hit
+        return list(found.values())
 
 
 def _token_score(table: list[list[float]]) -> float:

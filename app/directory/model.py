@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gender import Gender
+
 
 @dataclass(frozen=True)
 class Resident:
     name: str
     numbers: tuple[str, ...]  # the resident's own numbers, may be empty
+    nicknames: tuple[str, ...] = ()  # what callers also call them: "Bia", "Zé Carlos"
+    gender: Gender | None = None  # as the directory says; else the first name may imply it
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,6 @@ class ResidentMatch:
     apartment: Apartment
     resident: Resident
     score: float  # 0..100
+    # Evidence beyond the score, for telling close candidates apart:
+    exact: float = 0.0  # words said that are exactly one of the resident's name words (a middle one: half)
+    fit: int = 0  # the caller's "a"/"dona" or "o"/"seu" against the resident: +1, 0, -1

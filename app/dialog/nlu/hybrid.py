@@ -28,12 +28,15 @@ def combine(rules: Extraction, llm: Extraction) -> Extraction:
     """
     intent = llm.intent if llm.intent not in (None, Intent.DESCONHECIDO) else rules.intent or llm.intent
     same_intent = intent is llm.intent
+    resident = llm.resident_name or rules.resident_name
     return Extraction(
         intent=intent,
         intent_detail=(llm.intent_detail if same_intent else None) or rules.intent_detail,
         visitor_name=llm.visitor_name or rules.visitor_name,
         apartment=rules.apartment or llm.apartment,
-        resident_name=llm.resident_name or rules.resident_name,
+        resident_name=resident,
+        # The rules heard the article; it belongs to the name only if that is still theirs.
+        resident_gender=rules.resident_gender if resident == rules.resident_name else None,
         wants_keypad=rules.wants_keypad or llm.wants_keypad,
         confidence=max(rules.confidence, llm.confidence),
         # The model states a purpose it read; the rules' weight counts when theirs is kept.

@@ -85,8 +85,13 @@ class LlmAnswer(BaseModel):
 
 
 def directory_listing(directory: Directory, limit: int = _MAX_DIRECTORY_CHARS) -> str:
-    """ "501: Daniel dos Reis, Rafaela Silva; 12 bloco B: Simone Araújo; ..." cut at `limit`."""
-    parts = [f"{a.label()}: {', '.join(r.name for r in a.residents)}" for a in directory.apartments]
+    """ "501: Daniel dos Reis, Rafaela Silva; 302: Beatriz Nunes (Bia); ..." cut at `limit`.
+
+    Nicknames in parentheses, so the model can map "a Bia" to the name it must return.
+    """
+    parts = [f"{a.label()}: " + ", ".join(
+        f"{r.name} ({', '.join(r.nicknames)})" if r.nicknames else r.name for r in a.residents)
+        for a in directory.apartments]
     text = "; ".join(parts)
     return text if len(text) <= limit else text[:limit].rsplit(";", 1)[0] + "; …"
 

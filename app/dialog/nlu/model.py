@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from app.directory.gender import Gender
 from app.directory.numbers import ApartmentRef
 from app.errors import BackendError
 
@@ -40,6 +41,9 @@ class Extraction:
     visitor_name: str | None = None
     apartment: ApartmentRef | None = None
     resident_name: str | None = None
+    # The caller's "a"/"dona" or "o"/"seu" before the resident's name: tells
+    # "a Rafael" (a misheard Rafaela) from "o Rafael".
+    resident_gender: Gender | None = None
     wants_keypad: bool = False
     confidence: float = 0.0  # 0..1; low when nothing was recognized or cues conflict
     # How firmly the intent was said (lexicon weights: 3 trade/company, 2 purpose, 1 hint).
@@ -66,6 +70,7 @@ class VisitState:
     visitor_name: str | None = None
     apartment: ApartmentRef | None = None
     resident_name: str | None = None
+    resident_gender: Gender | None = None  # said with resident_name, replaced with it
     awaiting: Slot | None = None  # set by the dialog before it listens
     confirmed: set[str] = field(default_factory=set)
     intent_strength: int = 0
@@ -89,6 +94,8 @@ class VisitState:
             value = getattr(e, name)
             if value is not None and name not in self.confirmed:
                 setattr(self, name, value)
+        if e.resident_name is not None and "resident_name" not in self.confirmed:
+            self.resident_gender = e.resident_gender
         if e.apartment is not None and "apartment" not in self.confirmed:
             self.apartment = self._same_door(e.apartment)
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from app.dialog.nlu import lexicon as lx
 from app.dialog.nlu.text import PhraseIndex, Word, index, title
 from app.directory.directory import Directory
+from app.directory.gender import Gender, cue_before
 from app.directory.normalize import canonical_name, normalize
 
 
@@ -54,6 +55,13 @@ class NameSpan:
     text: str  # as written, title-cased: "Pedro da Silva"
     strong: bool  # found after a cue (not only by looking it up in the directory)
     known: bool  # some word of it is a resident's name word
+    # What the word before marks: "a"/"dona"/"da" -> "f", "o"/"seu"/"do" -> "m".
+    gender: Gender | None = None
+
+
+def gender_before(ws: Sequence[Word], start: int) -> Gender | None:
+    """The gender the word right before word `start` marks ("vim ver a Rafaela" -> "f")."""
+    return cue_before([w.norm for w in ws[max(0, start - 1):start]])
 
 
 def _is_name_word(w: Word, cased: bool) -> bool:
@@ -99,7 +107,8 @@ class NameFinder:
             token
             for apartment in directory.apartments
             for resident in apartment.residents
-            for token in canonical_name(resident.name).split()
+            for said in (resident.name, *resident.nicknames)  # "Bia" is a name here too
+            for token in canonical_name(said).split()
             if len(token) >= 3 and token not in _PARTICLES
         }
         # A name word and a fuzzy look-alike share their first letter: search only those.
@@ -137,15 +146,20 @@ class NameFinder:
 
     def _span(self, ws: Sequence[Word], start: int, end: int, strong: bool) -> NameSpan:
         text = title(" ".join(w.raw for w in ws[start:end]), _PARTICLES)
-        return NameSpan(start, end, text, strong, self.known(ws, start, end))
+        return NameSpan(start, end, text, strong, self.known(ws, start, end), gender_before(ws, start))
 
     # --- cues ----------------------------------------------------------------
 
-    def visitor(self, ws: Sequence[Word], cased: bool, before: Sequence[int] = ()) -> NameSpan | None:
-        """The visitor's own name; `before` are word indexes of "da <company>" ("João da Vivo")."""
+    def visitor(self, ws: Sequence[Word], cased: bool, before: Sequence[int] = (),
+                asked_resident: bool = False) -> NameSpan | None:
+        """The visitor's own name; `before` are word indexes of "da <company>" ("João da Vivo").
+
+        `asked_resident`: the gate just asked whom they want, so "é a Rafaela"
+        names the resident, not the caller.
+        """
         norms = [w.norm for w in ws]
         for i, cue, _ in self._visitor_cues.find_all(norms):
-            if " ".join(cue) in self._clause_cues and not _clause_start(ws, i):
+            if " ".join(cue) in self._clause_cues and (asked_resident or not _clause_start(ws, i)):
                 continue
             start = i + len(cue)
             while start < len(ws) and ws[start].norm in _SKIP_VISITOR:
@@ -267,7 +281,7 @@ class NameFinder:
                     break
             if self._plausible_alone(ws, i, j):
                 span = NameSpan(i, j, title(" ".join(w.raw for w in ws[i:j]), _PARTICLES),
-                                strong=False, known=True)
+                                strong=False, known=True, gender=gender_before(ws, i))
                 if best is None or (span.end - span.start) > (best.end - best.start):
                     best = span
             i = j

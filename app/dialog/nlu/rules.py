@@ -14,7 +14,7 @@ from app.dialog.nlu import lexicon as lx
 from app.dialog.nlu.identity import role_identity
 from app.dialog.nlu.lexicon import Cue
 from app.dialog.nlu.model import Extraction, Intent, VisitState
-from app.dialog.nlu.names import NEVER_NAME, NameFinder, NameSpan
+from app.dialog.nlu.names import NEVER_NAME, NameFinder, NameSpan, gender_before
 from app.dialog.nlu.text import PhraseIndex, Word, index, is_cased, title, words
 from app.directory.directory import Directory
 from app.directory.normalize import canonical_name, normalize
@@ -28,6 +28,7 @@ _UNDERSTOOD = (NEVER_NAME | _PARTICLES) - frozenset(normalize(w) for w in lx.VAG
 # Between "pedido" and its number ("pedido número 4521"). Not "do"/"no": "o pedido
 # do 501" names the apartment the order is for.
 _NUMBER_LEADS = frozenset({"numero", "n", "nr", "num"})
+_BLOCK_WORDS = frozenset({"bloco", "torre", "predio"})
 _PREFERENCE = {Intent.ENTREGA: 2, Intent.SERVICO: 1, Intent.VISITA: 0}  # on a tied score
 
 
@@ -57,8 +58,9 @@ class RuleExtractor:
         apartment = parse_apartment(self._mask_numbers(text, ws, norms))
         wants_keypad = bool(self._keypad.find_all(norms))
 
-        visitor = self.names.visitor(ws, cased, company_at)
-        if visitor is None:
+        asked_resident = state is not None and state.awaiting == "resident_name"
+        visitor = self.names.visitor(ws, cased, company_at, asked_resident)
+        if visitor is None and not asked_resident:
             visitor = role_identity(ws, self.names.directory_word, self._company_at)
         taken = range(visitor.start, visitor.end) if visitor else None
         resident = self.names.resident(ws, cased, taken)
@@ -83,6 +85,7 @@ class RuleExtractor:
             visitor_name=visitor.text if visitor else None,
             apartment=apartment,
             resident_name=resident.text if resident else None,
+            resident_gender=resident.gender if resident else None,
             wants_keypad=wants_keypad,
             confidence=confidence,
             intent_strength=strength,
@@ -172,11 +175,13 @@ def _bare_answer(
     start, end = content[0], content[-1] + 1
     if any(w.norm in NEVER_NAME or not w.norm.isalpha() for w in ws[start:end]):
         return visitor, resident
+    if start > 0 and ws[start - 1].norm in _BLOCK_WORDS:
+        return visitor, resident  # "o do bloco B", "torre bê": a block, not a name
     if cased and not all(ws[i].raw[:1].isupper() or ws[i].norm in _PARTICLES for i in content):
         return visitor, resident
     span = NameSpan(start, end, resident.text if resident and resident.start == start
                     and resident.end == end else _title(ws, start, end),
-                    strong=False, known=names.known(ws, start, end))
+                    strong=False, known=names.known(ws, start, end), gender=gender_before(ws, start))
     awaiting = state.awaiting if state else None
     if awaiting == "visitor_name":
         return span, None
