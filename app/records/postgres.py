@@ -50,10 +50,15 @@ class PostgresStore(SqlStore):
         super().__init__(conn, redact(url))
 
     def _migrate(self) -> None:
-        # Two instances starting at once must not both migrate: a transaction-scoped lock.
-        self._exec("SELECT pg_advisory_xact_lock(7261001)")
-        super()._migrate()
-        self._commit()
+        # Two instances starting at once must not both migrate. A session lock: each
+        # migration commits on its own, which would release a transaction-scoped one.
+        self._exec("SELECT pg_advisory_lock(7261001)")
+        try:
+            super()._migrate()
+            self._commit()
+        finally:
+            self._exec("SELECT pg_advisory_unlock(7261001)")
+            self._commit()
 
     def _columns(self, table: str) -> set[str]:
         rows = self._exec("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
