@@ -46,8 +46,12 @@ class Page:
     async def wait_for(self, expression: str, timeout: float = 10.0) -> Any:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        # Until it holds; before the page has loaded, the elements it reads are not there yet.
+        # An element found counts as true (a DOM node comes back as an empty object).
+        guarded = (f"(() => {{ try {{ const v = ({expression}); return v instanceof Node ? true : v; }} "
+                   "catch (e) { return false; } })()")
         while True:
-            value = await self.evaluate(expression)
+            value = await self.evaluate(guarded)
             if value:
                 return value
             if loop.time() > deadline:

@@ -118,7 +118,8 @@ def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str, t
     condo_cfg.update(condo)
     stt = ({"backend": "openai", "base_url": stt_url, "require_api_key": False, "timeout_s": 3}
            if stt_url else {"backend": "none"})
-    return make_settings(ari={"url": aenv.ari_url, "app": TEST_APP}, stt=stt, audit={"path": audit_path},
+    return make_settings(ari={"url": aenv.ari_url, "app": TEST_APP}, stt=stt,
+                         audit={"path": audit_path, "recordings_dir": str(Path(audit_path).parent / "recordings")},
                          condominiums={"apoena": condo_cfg}, **(top or {}))
 
 

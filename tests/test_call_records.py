@@ -109,3 +109,26 @@ async def test_erasing_a_callers_data_after_two_calls_leaves_other_callers_alone
         assert kept[first.call_id].caller is None and kept[first.call_id].outcome == "authorized"
         assert kept[second.call_id].caller == "7266" and Path(second.recording).exists()
         assert any(t.text == "Não." for t in store.turns(second.call_id))
+
+
+async def test_a_whole_call_recording_has_each_party_and_what_they_heard(
+        aenv: AsteriskEnv, ari: Any, clean_asterisk: None, stt_server: Any, tmp_path: Path, phones: Phones) -> None:
+    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, recording="call") as g:
+        g.stt = stt_server  # type: ignore[attr-defined]
+        d = await _authorized_call(g)
+        assert d.recording is not None
+        files = {Path(p).stem.rsplit("-", 1)[1]: Path(p) for p in d.recording.split(",")}
+        assert set(files) == {"visitor", "resident"}, d.recording
+        heard_by = {}
+        for role, path in files.items():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            audio, rate = soundfile.read(path, dtype="int16")
+            assert rate == 8000 and audio.ndim == 2 and audio.shape[1] == 2
+            said, ours = abs(audio[:, 0].astype(int)), abs(audio[:, 1].astype(int))
+            heard_by[role] = len(audio) / rate
+            # Left: the party spoke (the phone's clips: espeak-ng's "Sim, pode entrar." is
+            # ~0.57 s above 300); right: our prompts to them.
+            assert (said > 300).sum() > rate * 0.4, role
+            assert (ours > 1000).sum() > rate * 1.0, role
+        # The visitor's leg lasted the whole call; the resident's only their part of it.
+        assert heard_by["visitor"] > heard_by["resident"] > 2
