@@ -14,10 +14,11 @@ import structlog
 
 from app.dialog.audit import Decision
 from app.dialog.context import Conversation
+from app.dialog.hints import CONFIRM_HINT, read_reply, visitor_hint
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
 from app.dialog.nlu.model import Slot
-from app.dialog.ports import Input
+from app.dialog.ports import Input, SttHint
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
@@ -27,6 +28,7 @@ from app.metrics import stage_timer
 log = structlog.get_logger(__name__)
 
 CONFIRM_BELOW = 90.0  # match scores under this are confirmed with the visitor
+KEYPAD_CONFIRM = {"1": "sim", "2": "não"}
 
 
 async def run_visitor(conv: Conversation) -> None:
@@ -63,9 +65,9 @@ async def _say(conv: Conversation, text: str) -> bool:
     return await conv.call.say("visitor", text)
 
 
-async def _hear(conv: Conversation) -> Input:
+async def _hear(conv: Conversation, hint: SttHint) -> Input:
     conv.call.session.turn = TurnState.USER_TURN
-    heard = await conv.call.listen("visitor", conv.condo.visitor_silence_timeout_s)
+    heard = await conv.call.listen("visitor", conv.condo.visitor_silence_timeout_s, hint=hint)
     conv.call.session.turn = TurnState.WAITING
     return heard
 
@@ -75,9 +77,12 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
     call, p = conv.call, conv.phrases
     pending_confirm: ResidentMatch | None = None
     for _turn in range(conv.condo.max_visitor_turns):
-        heard = await _hear(conv)
+        heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
         if heard.kind == "closed":
             return None
+        if heard.kind == "dtmf" and pending_confirm is not None and heard.digit in KEYPAD_CONFIRM:
+            # "certo?" can always be answered with 1 (yes) or 2 (no), as the resident can.
+            heard = Input("speech", text=KEYPAD_CONFIRM[heard.digit or ""])
         if heard.kind == "dtmf" or (heard.kind == "speech" and heard.text is None
                                     and call.stt_failures() >= conv.condo.stt_failures_to_keypad):
             log.info("switching_to_keypad", reason=heard.kind)
@@ -87,7 +92,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             continue
         text = heard.text
         if pending_confirm is not None:
-            answer = classify_confirmation(text)
+            answer = read_reply(heard, classify_confirmation)
             if answer is Reply.YES:
                 _accept(conv, pending_confirm)
                 conv.visit.resident_name = pending_confirm.resident.name
@@ -109,10 +114,12 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
         log.info("visitor_understood", text=text, intent=str(conv.visit.intent), apartment=str(conv.visit.apartment),
                  resident=conv.visit.resident_name, visitor=conv.visit.visitor_name)
         res = conv.directory.resolve(conv.visit.resident_name, conv.visit.apartment, conv.condo.fuzzy_threshold)
-        question = _next_question(conv, res)
+        # A name the recognizer may have taken from its prompt is confirmed, never acted on.
+        sure = not heard.unsure
+        question = _next_question(conv, res, sure)
         if question is None:
             return True
-        if res.status == "ok" and res.matches and res.matches[0].score < CONFIRM_BELOW and conv.resident is None:
+        if _needs_confirming(conv, res, sure):
             pending_confirm = res.matches[0]
         # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
         conv.visit.awaiting = _slot_asked(conv, question)
@@ -135,12 +142,18 @@ def _accept(conv: Conversation, m: ResidentMatch) -> None:
     conv.apartment, conv.resident = m.apartment, m.resident
 
 
-def _next_question(conv: Conversation, res: Resolution) -> str | None:
+def _needs_confirming(conv: Conversation, res: Resolution, sure: bool) -> bool:
+    if res.status != "ok" or not res.matches or conv.resident is not None:
+        return False
+    return res.matches[0].score < CONFIRM_BELOW or (not sure and conv.visit.resident_name is not None)
+
+
+def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> str | None:
     """What to ask next, or None when everything needed is known."""
     p, visit = conv.phrases, conv.visit
     if res.status == "ok" and res.matches:
         m = res.matches[0]
-        if m.score < CONFIRM_BELOW and conv.resident is None:
+        if _needs_confirming(conv, res, sure):
             return p.confirm_match.format(resident=m.resident.name, apartment=m.apartment.label())
         _accept(conv, m)
     elif res.status == "apartment_only" and len(res.apartments) == 1:

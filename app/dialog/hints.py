@@ -1,0 +1,64 @@
+"""What each turn tells the recognizer to expect, and how its answer is read back.
+
+Open turns (the visitor's request) get the building's names and apartment
+numbers as a prompt, likeliest first: once the apartment is known, its
+residents lead. Closed questions (the resident's decision, the visitor's
+"certo?") get the phrases people answer them with; a recognizer that can score
+phrases against the audio picks one, and the meaning of each phrase is what
+the text classifiers already say about it, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.dialog.context import Conversation
+from app.dialog.nlu import Reply, classify_confirmation, classify_reply
+from app.dialog.ports import Input, SttHint
+from app.media.stt.openai_compat import directory_prompt
+
+# Short on purpose: every phrase is one more way to be wrong on a noisy line.
+RESIDENT_ANSWERS = (
+    "sim", "pode", "pode entrar", "pode subir", "pode deixar subir", "autorizo", "claro", "tudo bem",
+    "não", "não autorizo", "não conheço", "não pode",
+    "quem é", "quem", "o quê", "repete",
+)  # fmt: skip
+CONFIRM_ANSWERS = (
+    "sim", "isso", "isso mesmo", "é isso", "certo", "correto", "exato",
+    "não", "não é", "não é esse", "errado", "outro",
+)  # fmt: skip
+
+
+def _choices(phrases: tuple[str, ...], classify: Callable[[str], Reply]) -> tuple[tuple[str, str], ...]:
+    return tuple((p, classify(p).value) for p in phrases)
+
+
+RESIDENT_HINT = SttHint(choices=_choices(RESIDENT_ANSWERS, classify_reply))
+CONFIRM_HINT = SttHint(choices=_choices(CONFIRM_ANSWERS, classify_confirmation))
+
+
+def visitor_hint(conv: Conversation) -> SttHint:
+    """The building's names and numbers; the known apartment's residents first."""
+    apartments = list(conv.directory.apartments)
+    if conv.apartment is not None:
+        apartments.sort(key=lambda a: a != conv.apartment)
+    names = [r.name for a in apartments for r in a.residents]
+    numbers = [a.label() for a in apartments]
+    return SttHint(prompt=directory_prompt(dict.fromkeys(names), dict.fromkeys(numbers)))
+
+
+def read_reply(heard: Input, classify: Callable[[str], Reply]) -> Reply:
+    """The meaning of a closed question's answer.
+
+    A phrase the recognizer is sure of is read as that phrase. Free text is read
+    as usual, except that a "yes" the recognizer itself doubts is not taken: the
+    gate opens on an explicit yes, so a doubtful one is asked again.
+    """
+    if heard.choice:
+        return classify(heard.choice)
+    if not heard.text:
+        return Reply.UNKNOWN
+    reply = classify(heard.text)
+    if reply is Reply.YES and heard.unsure:
+        return Reply.UNKNOWN
+    return reply
