@@ -22,7 +22,8 @@ from app.dialog.ports import Input, SttHint
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
-from app.directory.model import ResidentMatch
+from app.directory.model import Apartment, ResidentMatch
+from app.directory.numbers import ApartmentRef
 from app.metrics import stage_timer
 
 log = structlog.get_logger(__name__)
@@ -75,7 +76,7 @@ async def _hear(conv: Conversation, hint: SttHint) -> Input:
 async def _collect_by_voice(conv: Conversation) -> bool | None:
     """True once apartment (and resident, when named) and visitor name are known."""
     call, p = conv.call, conv.phrases
-    pending_confirm: ResidentMatch | None = None
+    pending_confirm: ResidentMatch | Apartment | None = None
     for _turn in range(conv.condo.max_visitor_turns):
         heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
         if heard.kind == "closed":
@@ -94,9 +95,14 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
         if pending_confirm is not None:
             answer = read_reply(heard, classify_confirmation)
             if answer is Reply.YES:
-                _accept(conv, pending_confirm)
-                conv.visit.resident_name = pending_confirm.resident.name
-                conv.visit.confirm("resident_name", "apartment")
+                if isinstance(pending_confirm, Apartment):
+                    conv.apartment, conv.resident = pending_confirm, None
+                    conv.visit.apartment = ApartmentRef(pending_confirm.number, pending_confirm.block)
+                    conv.visit.confirm("apartment")
+                else:
+                    _accept(conv, pending_confirm)
+                    conv.visit.resident_name = pending_confirm.resident.name
+                    conv.visit.confirm("resident_name", "apartment")
                 pending_confirm = None
                 if conv.visit.visitor_name:
                     return True
@@ -121,6 +127,8 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             return True
         if _needs_confirming(conv, res, sure):
             pending_confirm = res.matches[0]
+        elif _reread_apartment(conv, res):
+            pending_confirm = res.apartments[0]
         # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
         conv.visit.awaiting = _slot_asked(conv, question)
         await _say(conv, question)
@@ -145,7 +153,11 @@ def _accept(conv: Conversation, m: ResidentMatch) -> None:
 def _needs_confirming(conv: Conversation, res: Resolution, sure: bool) -> bool:
     if res.status != "ok" or not res.matches or conv.resident is not None:
         return False
-    return res.matches[0].score < CONFIRM_BELOW or (not sure and conv.visit.resident_name is not None)
+    return res.matches[0].score < CONFIRM_BELOW or res.reread or (not sure and conv.visit.resident_name is not None)
+
+
+def _reread_apartment(conv: Conversation, res: Resolution) -> bool:
+    return res.reread and res.status == "apartment_only" and len(res.apartments) == 1 and conv.apartment is None
 
 
 def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> str | None:
@@ -156,6 +168,8 @@ def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> st
         if _needs_confirming(conv, res, sure):
             return p.confirm_match.format(resident=m.resident.name, apartment=m.apartment.label())
         _accept(conv, m)
+    elif _reread_apartment(conv, res):
+        return p.confirm_apartment.format(apartment=res.apartments[0].label())
     elif res.status == "apartment_only" and len(res.apartments) == 1:
         conv.apartment, conv.resident = res.apartments[0], None
     elif res.status == "ambiguous":

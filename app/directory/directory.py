@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -11,7 +11,7 @@ from .loader import DirectoryError, parse_entries, read_entries
 from .matching import NameIndex, name_tokens
 from .model import Apartment, ResidentMatch
 from .normalize import apartment_key
-from .numbers import ApartmentRef
+from .numbers import ApartmentRef, rereadings
 
 __all__ = ["CLEAR_LEAD", "Directory", "DirectoryError", "Resolution"]
 
@@ -40,6 +40,9 @@ class Resolution:
     status: ResolutionStatus
     matches: tuple[ResidentMatch, ...] = ()
     apartments: tuple[Apartment, ...] = ()
+    # The apartment said does not exist, but another reading of the number does
+    # ("5001" for "quinhentos e um"): `apartments` holds it; confirm before dialing.
+    reread: bool = False
 
 
 def _apartments_of(matches: Iterable[ResidentMatch]) -> tuple[Apartment, ...]:
@@ -122,6 +125,15 @@ class Directory:
         matches.sort(key=lambda m: -m.score)
         return matches
 
+    def _reread(self, apt: ApartmentRef) -> ApartmentRef | None:
+        """A number the recognizer wrote another way: "5001" -> 501, "50" (cut short) -> 501."""
+        for number in rereadings(apt.number):
+            if self.find_apartment(number, apt.block):
+                return ApartmentRef(number, apt.block)
+        longer = {a.number for a in self.apartments
+                  if len(apt.number) >= 2 and a.number.startswith(apt.number) and len(a.number) == len(apt.number) + 1}
+        return ApartmentRef(longer.pop(), apt.block) if len(longer) == 1 else None
+
     def resolve(
         self, name: str | None, apt: ApartmentRef | None, threshold: float = 75.0
     ) -> Resolution:
@@ -135,6 +147,8 @@ class Directory:
             return _pick(self._match(name, None, threshold))
 
         apartments = tuple(self.find_apartment(apt.number, apt.block))
+        if not apartments and (alternative := self._reread(apt)):
+            return replace(self.resolve(name, alternative, threshold), reread=True)
         if not has_name:
             if not apartments:
                 return Resolution("not_found")

@@ -22,7 +22,7 @@ from .spoken import (
     words_to_number,
 )
 
-__all__ = ["ApartmentRef", "parse_apartment", "words_to_number"]
+__all__ = ["ApartmentRef", "parse_apartment", "rereadings", "words_to_number"]
 
 
 @dataclass(frozen=True)
@@ -62,12 +62,25 @@ _NOT_APARTMENT = (
     re.compile(r"\d{6,}"),
 )
 _THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3})\b")
+# How Whisper writes numbers said digit by digit or in parts: "5-0-1", "5.0.1",
+# "500-1" ("quinhentos... um"), "1200-1". Joined, or added when the first part is round.
+_DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
+_ROUND_PLUS = re.compile(r"\b(\d{0,2}[1-9]0{1,3})-(\d{1,3})\b")
+
+
+def _round_plus(m: re.Match[str]) -> str:
+    head, tail = m.group(1), m.group(2)
+    zeros = len(head) - len(head.rstrip("0"))
+    joined = str(int(head) + int(tail)) if len(tail) <= zeros else head + tail
+    return joined.ljust(len(m.group()))  # same length: token offsets still point into the text
 _TOKEN = re.compile(r"#|\d+|[^\W\d_]+")
 _BREAK = "#"
 
 
 def _tokens(text: str) -> tuple[list[Token], str]:
     text = _THOUSANDS_DOT.sub(r"\1\2", text)  # "1.201" as some recognizers write 1201
+    text = _DIGIT_RUN.sub(lambda m: re.sub(r"[.-]", "", m.group()).ljust(len(m.group())), text)
+    text = _ROUND_PLUS.sub(_round_plus, text)
     for pattern in _NOT_APARTMENT:
         # Same length, so token offsets still point into the text.
         text = pattern.sub(lambda m: _BREAK.ljust(len(m.group())), text)
@@ -162,3 +175,19 @@ def parse_apartment(text: str) -> ApartmentRef | None:
         if fallback is None and _is_plausible(tokens, span, trailing):
             fallback = ref
     return fallback
+
+
+def rereadings(number: str) -> list[str]:
+    """Other numbers a recognizer may have meant by `number`, likeliest first.
+
+    "5001" is how Whisper often writes "quinhentos e um" (500 then 1): split after a
+    round part and add ("5001" -> "501", "12001" -> "1201"). A number cut short
+    ("5.0" for "cinco zero um") is left to the directory's prefix lookup.
+    """
+    out: list[str] = []
+    for cut in range(len(number) - 1, 1, -1):  # the longest round part first
+        head, tail = number[:cut], number[cut:]
+        zeros = len(head) - len(head.rstrip("0"))
+        if head[0] != "0" and zeros and len(tail.lstrip("0") or "0") <= zeros:
+            out.append(str(int(head) + int(tail)))
+    return list(dict.fromkeys(n for n in out if n != number))
