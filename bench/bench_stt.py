@@ -55,6 +55,8 @@ def hint_for(u: Utterance, prompt: str) -> SttHint:
         return CONFIRM_HINT
     if u.kind == "decision":
         return RESIDENT_HINT
+    if u.kind == "name":
+        return SttHint()  # as the dialog asks: no directory names for the visitor's own name
     return SttHint(prompt=prompt)
 
 

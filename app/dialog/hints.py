@@ -23,9 +23,10 @@ RESIDENT_ANSWERS = (
     "não", "não autorizo", "não conheço", "não pode",
     "quem é", "quem", "o quê", "repete",
 )  # fmt: skip
+# Not "exato": it scores within a hair of "errado", its opposite.
 CONFIRM_ANSWERS = (
-    "sim", "isso", "isso mesmo", "é isso", "certo", "correto", "exato",
-    "não", "não é", "não é esse", "errado", "outro",
+    "sim", "isso", "isso mesmo", "é isso", "certo", "correto",
+    "não", "não é", "não é esse", "errado",
 )  # fmt: skip
 
 
@@ -38,7 +39,13 @@ CONFIRM_HINT = SttHint(choices=_choices(CONFIRM_ANSWERS, classify_confirmation))
 
 
 def visitor_hint(conv: Conversation) -> SttHint:
-    """The building's names and numbers; the known apartment's residents first."""
+    """The building's names and numbers; the known apartment's residents first.
+
+    Not when the visitor is asked their own name: visitors are not in the directory,
+    and the prompt turned "Fernando" into the resident "Fernanda" (bench).
+    """
+    if conv.visit.awaiting == "visitor_name":
+        return SttHint()
     apartments = list(conv.directory.apartments)
     if conv.apartment is not None:
         apartments.sort(key=lambda a: a != conv.apartment)
@@ -51,12 +58,13 @@ def read_reply(heard: Input, classify: Callable[[str], Reply]) -> Reply:
     """The meaning of a closed question's answer.
 
     A phrase the recognizer is sure of is read as that phrase. Free text is read
-    as usual, except that a "yes" the recognizer itself doubts is not taken: the
-    gate opens on an explicit yes, so a doubtful one is asked again.
+    as usual, except when the recognizer doubts it: after scoring the expected
+    answers without a clear winner, a doubtful text is asked again whatever it
+    says, and elsewhere a doubtful "yes" is (the gate opens on an explicit yes).
     """
     if heard.choice:
         return classify(heard.choice)
-    if not heard.text:
+    if not heard.text or (heard.scored and heard.unsure):
         return Reply.UNKNOWN
     reply = classify(heard.text)
     if reply is Reply.YES and heard.unsure:

@@ -61,24 +61,27 @@ _NOT_APARTMENT = (
     re.compile(r"\b\d{4,5}-\d{4}\b"),
     re.compile(r"\d{6,}"),
 )
-_THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3})\b")
+# "1.201" as some recognizers write 1201; Whisper's "1.2001" (mil e duzentos... e um) is 12001, reread later.
+_THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3,4})\b")
 # How Whisper writes numbers said digit by digit or in parts: "5-0-1", "5.0.1",
 # "500-1" ("quinhentos... um"), "1200-1". Joined, or added when the first part is round.
 _DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
-_ROUND_PLUS = re.compile(r"\b(\d{0,2}[1-9]0{1,3})-(\d{1,3})\b")
+_ROUND_PLUS = re.compile(r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3})\b")  # "500-1", "300 e 3"
 
 
 def _round_plus(m: re.Match[str]) -> str:
     head, tail = m.group(1), m.group(2)
     zeros = len(head) - len(head.rstrip("0"))
-    joined = str(int(head) + int(tail)) if len(tail) <= zeros else head + tail
+    if len(tail) > zeros:
+        return m.group()  # "20 e 300": not one number
+    joined = str(int(head) + int(tail))
     return joined.ljust(len(m.group()))  # same length: token offsets still point into the text
 _TOKEN = re.compile(r"#|\d+|[^\W\d_]+")
 _BREAK = "#"
 
 
 def _tokens(text: str) -> tuple[list[Token], str]:
-    text = _THOUSANDS_DOT.sub(r"\1\2", text)  # "1.201" as some recognizers write 1201
+    text = _THOUSANDS_DOT.sub(lambda m: (m.group(1) + m.group(2)).ljust(len(m.group())), text)
     text = _DIGIT_RUN.sub(lambda m: re.sub(r"[.-]", "", m.group()).ljust(len(m.group())), text)
     text = _ROUND_PLUS.sub(_round_plus, text)
     for pattern in _NOT_APARTMENT:
