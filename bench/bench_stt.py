@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.dialog.hints import CONFIRM_HINT, RESIDENT_HINT, read_reply
+from app.dialog.hints import CONFIRM_HINT, RESIDENT_HINT, apartment_choices, read_reply
 from app.dialog.nlu import RuleExtractor, VisitState, classify_confirmation, classify_reply
 from app.dialog.ports import Input, SttHint
 from app.directory.directory import Directory
@@ -51,6 +51,8 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def hint_for(u: Utterance, prompt: str) -> SttHint:
+    if u.kind == "number":  # as the dialog asks "para qual apartamento?"
+        return SttHint(prompt=prompt, choices=apartment_choices(list(Directory.load(DIRECTORY).apartments)))
     if u.kind == "confirmation":
         return CONFIRM_HINT
     if u.kind == "decision":

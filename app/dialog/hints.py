@@ -15,7 +15,14 @@ from collections.abc import Callable
 from app.dialog.context import Conversation
 from app.dialog.nlu import Reply, classify_confirmation, classify_reply
 from app.dialog.ports import Input, SttHint
+from app.directory.model import Apartment
+from app.directory.spoken import UNITS, say_number
 from app.media.stt.openai_compat import directory_prompt
+
+# Up to this many apartments, "para qual apartamento?" is a closed question: every
+# way of saying each number is scored. Beyond, scoring costs more than it helps.
+MAX_APARTMENT_CHOICES = 12
+_DIGIT_WORDS = {v: k for k, v in UNITS.items() if k != "meia"} | {3: "três"}
 
 # Short on purpose: every phrase is one more way to be wrong on a noisy line.
 RESIDENT_ANSWERS = (
@@ -49,9 +56,32 @@ def visitor_hint(conv: Conversation) -> SttHint:
     apartments = list(conv.directory.apartments)
     if conv.apartment is not None:
         apartments.sort(key=lambda a: a != conv.apartment)
+    prompt = building_prompt(apartments)
+    if conv.visit.awaiting == "apartment" and len(apartments) <= MAX_APARTMENT_CHOICES:
+        # Whisper base writes "cento e um" said alone as "Centurion": scored, it is 101.
+        return SttHint(prompt=prompt, choices=apartment_choices(apartments))
+    return SttHint(prompt=prompt)
+
+
+def building_prompt(apartments: list[Apartment]) -> str:
     names = [r.name for a in apartments for r in a.residents]
-    numbers = [a.label() for a in apartments]
-    return SttHint(prompt=directory_prompt(dict.fromkeys(names), dict.fromkeys(numbers)))
+    return directory_prompt(dict.fromkeys(names), dict.fromkeys(a.label() for a in apartments))
+
+
+def apartment_choices(apartments: list[Apartment]) -> tuple[tuple[str, str], ...]:
+    """Each apartment as it is said: "quinhentos e um", "apartamento quinhentos e um",
+    "cinco zero um", "doze bloco A"; meaning: its label, which the dialog parses back."""
+    out: list[tuple[str, str]] = []
+    for a in apartments:
+        if not a.number.isdigit():
+            continue
+        block = f" bloco {a.block}" if a.block else ""
+        said = say_number(int(a.number))
+        forms = [said, f"apartamento {said}"]
+        if len(a.number) >= 3:
+            forms.append(" ".join(_DIGIT_WORDS[int(d)] for d in a.number))
+        out += [(form + block, a.label()) for form in forms]
+    return tuple(out)
 
 
 def read_reply(heard: Input, classify: Callable[[str], Reply]) -> Reply:

@@ -173,7 +173,7 @@ class WhisperStt:
         if best.mean_logprob >= self.choice_floor and margin >= self.choice_margin:
             return best_phrase, best_phrase, False
         # Not clearly one of them: free text, marked unsure unless it reads well.
-        text, _, unsure = self._free(encoded, content, audio_seconds(pcm, rate), None)
+        text, _, unsure = self._free(encoded, content, audio_seconds(pcm, rate), hint.prompt)
         return text, None, unsure or not text
 
     async def aclose(self) -> None:
