@@ -24,6 +24,9 @@ DIRECTORY = REPO / "data" / "apartamentos.json"
     ("5.0.1", "501"),
     ("Vim no 1200-1", "1201"),
     ("Entrega para o 20-2", "22"),
+    ("apartamento 300 e 3", "303"),
+    ("apartamento 300 de três", "303"),
+    ("1.2001", "12001"),
     ("Apartamento 12-B", "12"),
 ])
 def test_whisper_number_forms_parse_to_the_number_said(text: str, number: str) -> None:

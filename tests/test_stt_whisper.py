@@ -18,7 +18,7 @@ from app.dialog.ports import Input, SttHint
 from app.directory.directory import Directory
 from app.media.stt import SttError, Transcript
 from app.media.stt.openai_compat import directory_prompt
-from app.media.stt.whisper import WhisperStt
+from app.media.stt.whisper import WhisperStt, tidy
 from app.media.stt.whisper_engine import cut_repetition
 from tests.asterisk_env import REPO
 from tests.speech_audio import natural_clip
@@ -116,3 +116,8 @@ async def test_a_full_queue_says_busy_at_once_instead_of_making_callers_wait(whi
 ])
 def test_a_phrase_the_decoder_repeats_is_cut_and_real_speech_is_kept(decoded: str, kept: str) -> None:
     assert cut_repetition(decoded) == kept
+
+
+def test_sua_carla_at_a_sentence_start_is_read_as_the_visitor_introducing_herself() -> None:
+    assert tidy("Bom dia, sua Carla, vou no 202.") == "Bom dia, sou a Carla, vou no 202."
+    assert tidy("Sua encomenda chegou.") == "Sua encomenda chegou."

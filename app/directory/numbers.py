@@ -66,11 +66,15 @@ _THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3,4})\b")
 # How Whisper writes numbers said digit by digit or in parts: "5-0-1", "5.0.1",
 # "500-1" ("quinhentos... um"), "1200-1". Joined, or added when the first part is round.
 _DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
-_ROUND_PLUS = re.compile(r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3})\b")  # "500-1", "300 e 3"
+_ROUND_PLUS = re.compile(  # "500-1", "300 e 3", "300 de três"
+    r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3}|um|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove)\b",
+    re.IGNORECASE)
 
 
 def _round_plus(m: re.Match[str]) -> str:
     head, tail = m.group(1), m.group(2)
+    if not tail.isdigit():
+        tail = str(UNITS[normalize(tail)])
     zeros = len(head) - len(head.rstrip("0"))
     if len(tail) > zeros:
         return m.group()  # "20 e 300": not one number

@@ -20,7 +20,7 @@ import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import structlog
@@ -61,6 +61,15 @@ def default_workers() -> int:
 @dataclass
 class _Job:
     cancelled: bool = False
+
+
+# Whisper base's habitual mishearing of a visitor introducing themselves at a
+# sentence's start: "Bom dia, sua Carla" for "Bom dia, sou a Carla" (bench set).
+_SOU_A = re.compile(r"(^|[,.!?] )[Ss]ua (?=[A-ZÁÉÍÓÚ])")
+
+
+def tidy(text: str) -> str:
+    return _SOU_A.sub(lambda m: m.group(1) + ("Sou a " if not m.group(1) else "sou a "), text)
 
 
 def _words(text: str) -> set[str]:
@@ -144,6 +153,7 @@ class WhisperStt:
         d = self.engine.transcribe(encoded, audio_s, prompt)
         if not self._is_speech(d):
             return "", None, False
+        d = replace(d, text=tidy(d.text))
         unsure = d.avg_logprob < UNSURE_LOGPROB
         if prompt and not unsure and (_words(d.text) & _words(prompt)):
             # Unintelligible audio lets prompt names leak into the text: a text the
