@@ -181,11 +181,48 @@ async def capacity(stt: WhisperStt, prompt: str) -> None:
             break
 
 
+async def _ticks(seconds: float) -> list[float]:
+    """Lateness of a 20 ms asyncio clock, as the pacer runs it (absolute deadlines)."""
+    loop = asyncio.get_running_loop()
+    late: list[float] = []
+    deadline = loop.time()
+    end = deadline + seconds
+    while deadline < end:
+        deadline += 0.02
+        await asyncio.sleep(max(0.0, deadline - loop.time()))
+        late.append(max(0.0, loop.time() - deadline))
+        deadline = max(deadline, loop.time())
+    return late
+
+
+async def jitter(stt: WhisperStt, prompt: str, seconds: float = 20) -> None:
+    """Does decoding on the worker thread disturb the event loop's 20 ms clock?"""
+    idle = await _ticks(seconds)
+    clips = [(natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES]
+    stop = asyncio.Event()
+
+    async def decode() -> None:
+        i = 0
+        while not stop.is_set():
+            pcm, hint = clips[i % len(clips)]
+            await stt.transcribe(pcm, RATE, hint)
+            i += 1
+
+    worker = asyncio.create_task(decode())
+    busy = await _ticks(seconds)
+    stop.set()
+    await worker
+    for name, xs in (("idle", idle), ("decoding back to back", busy)):
+        print(f"20 ms clock lateness, {name}: p50 {1000 * pct(xs, .5):.2f} ms, p99 {1000 * pct(xs, .99):.2f} ms, "
+              f"max {1000 * max(xs):.1f} ms")
+
+
 async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", type=int, default=24, help="clips to time with the full 30 s window (0: skip)")
     ap.add_argument("--capacity", action="store_true")
     ap.add_argument("--capacity-only", action="store_true", help="skip the accuracy pass")
+    ap.add_argument("--jitter", action="store_true", help="event-loop clock lateness while decoding")
     args = ap.parse_args()
     directory = Directory.load(DIRECTORY)
     prompt = directory_prompt(dict.fromkeys(r.name for a in directory.apartments for r in a.residents),
@@ -198,6 +235,8 @@ async def main() -> None:
     for u in UTTERANCES:  # make every clip before timing anything
         for v in VOICES:
             natural_clip(u.text, v, RATE)
+    if args.jitter:
+        await jitter(stt, prompt)
     if args.capacity_only:
         await capacity(stt, prompt)
         return
