@@ -77,6 +77,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
     """True once apartment (and resident, when named) and visitor name are known."""
     call, p = conv.call, conv.phrases
     pending_confirm: ResidentMatch | Apartment | None = None
+    not_understood = 0  # utterances in a row heard as nothing (noise, mumbling): the keypad after a few
     for _turn in range(conv.condo.max_visitor_turns):
         heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
         if heard.kind == "closed":
@@ -89,8 +90,13 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             log.info("switching_to_keypad", reason=heard.kind)
             return await collect_by_keypad(conv, first_digit=heard.digit)
         if heard.kind == "timeout" or heard.text is None or not heard.text.strip():
+            not_understood += heard.kind == "speech"
+            if not_understood >= conv.condo.stt_failures_to_keypad:
+                log.info("switching_to_keypad", reason="not_understood")
+                return await collect_by_keypad(conv)
             await _say(conv, _question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand)
             continue
+        not_understood = 0
         text = heard.text
         if pending_confirm is not None:
             answer = read_reply(heard, classify_confirmation)
