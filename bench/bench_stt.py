@@ -170,10 +170,10 @@ async def _conversations(stt: WhisperStt, clips: list[tuple[bytes, SttHint]], ca
     return lat, failed
 
 
-async def capacity(stt: WhisperStt, prompt: str) -> None:
+async def capacity(stt: WhisperStt, prompt: str, levels: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16)) -> None:
     clips = [(natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES]
     print("capacity (turn latency = endpointing silence + queue + decode; each call one utterance per ~6 s):")
-    for calls in (1, 2, 3, 4, 6, 8):
+    for calls in levels:
         lat, failed = await _conversations(stt, clips, calls, seconds=60)
         print(f"  {calls:3} calls: {len(lat)} turns, p50 {pct(lat, .5):.2f} s, p95 {pct(lat, .95):.2f} s, "
               f"failed {failed}, load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -223,6 +223,7 @@ async def main() -> None:
     ap.add_argument("--capacity", action="store_true")
     ap.add_argument("--capacity-only", action="store_true", help="skip the accuracy pass")
     ap.add_argument("--jitter", action="store_true", help="event-loop clock lateness while decoding")
+    ap.add_argument("--levels", default="1,2,3,4,6,8,12,16", help="simultaneous conversations to try")
     args = ap.parse_args()
     directory = Directory.load(DIRECTORY)
     prompt = directory_prompt(dict.fromkeys(r.name for a in directory.apartments for r in a.residents),
@@ -237,15 +238,16 @@ async def main() -> None:
             natural_clip(u.text, v, RATE)
     if args.jitter:
         await jitter(stt, prompt)
+    levels = tuple(int(x) for x in args.levels.split(","))
     if args.capacity_only:
-        await capacity(stt, prompt)
+        await capacity(stt, prompt, levels)
         return
     await evaluate(stt, prompt)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.full:
         await full_window(prompt, args.full)
     if args.capacity:
-        await capacity(stt, prompt)
+        await capacity(stt, prompt, levels)
     await stt.aclose()
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
