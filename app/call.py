@@ -31,7 +31,7 @@ from app.media.leg import MediaLeg
 from app.media.listener import Listener
 from app.media.recorder import LegRecorder
 from app.media.server import LegRegistry
-from app.media.stt import SpeechToText, SttError
+from app.media.stt import SpeechToText, SttError, SttHint, Transcript
 from app.media.tts import Voice
 from app.media.tts.resample import resample
 from app.media.vad import EndpointerConfig
@@ -274,7 +274,8 @@ class Call:
     def stt_failures(self) -> int:
         return self._stt_failures
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True) -> Input:
+    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
+                     hint: SttHint | None = None) -> Input:
         listener = self.listeners.get(role)
         if listener is None:
             return Input("closed")
@@ -287,12 +288,14 @@ class Call:
         u = heard.utterance
         turn: dict[str, Any] = {"role": role, "speech_end": u.end, "endpointing_s": heard.emitted_at - u.end}
         text: str | None = None
+        heard_as: Transcript | None = None
         self._pending_turn = turn
         if transcribe and self._stt is not None:
             self._start_hold(role, u.end)
             t0 = time.monotonic()
             try:
-                text = (await self._stt.transcribe(u.pcm, u.sample_rate)).text
+                heard_as = await self._stt.transcribe(u.pcm, u.sample_rate, hint)
+                text = heard_as.text
                 self._stt_failures = 0
             except SttError as exc:
                 self._stt_failures += 1
@@ -307,7 +310,10 @@ class Call:
             observe_stage("stt", turn["stt_s"])
         if role == "resident":
             self._deciding_answer = (u.pcm, u.sample_rate)  # the last one heard decides
-        return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
+        if heard_as is None:
+            return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
+        return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate, choice=heard_as.choice,
+                     scored=heard_as.scored, unsure=heard_as.unsure)
 
     async def call_resident(self, number: str) -> RingOutcome:
         rc = self.condo.resident_call

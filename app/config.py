@@ -84,6 +84,8 @@ class Phrases(_Model):
     ask_choice: str = "Encontrei {options}. Com quem você quer falar?"
     ask_resident_again: str = "Tudo bem. Qual é o nome do morador, ou o número do apartamento?"
     confirm_match: str = "{resident}, do apartamento {apartment}, certo?"
+    # A number understood only by reading it another way ("5001" for "quinhentos e um").
+    confirm_apartment: str = "Apartamento {apartment}, certo?"
     apartment_not_found: str = "Não encontrei o apartamento {apartment}. Qual é o número do apartamento?"
     resident_not_found: str = "Não encontrei {name} aqui. Qual é o número do apartamento?"
     didnt_understand: str = "Desculpe, não entendi. Pode repetir?"

@@ -63,6 +63,19 @@ AUDIOSOCKET_PROTOCOL_ERRORS = Counter(
     ["role"],
     registry=REGISTRY,
 )
+STT_INFERENCE = Histogram(
+    "portaria_stt_inference_seconds",
+    "Embedded recognizer's work on one utterance, queueing excluded (mode: free text, or choice among "
+    "a closed question's expected answers).",
+    ["mode"],
+    buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2, 4),
+    registry=REGISTRY,
+)
+STT_QUEUE = Gauge(
+    "portaria_stt_in_flight",
+    "Utterances the embedded recognizer is decoding or has queued.",
+    registry=REGISTRY,
+)
 PACING_JITTER = Histogram(
     "portaria_pacing_jitter_seconds",
     "Absolute deviation of each outbound 20 ms frame from its deadline.",

@@ -22,6 +22,7 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
+    ("Embedded recognizer (Whisper base): accuracy, latency, capacity", [PY, str(HERE / "bench_stt.py"), "--capacity"]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
     ("Call records (SQLite, PostgreSQL)", [PY, str(HERE / "bench_records.py"), "--postgres"]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),

@@ -32,7 +32,7 @@ def test_shipped_config_is_valid_and_has_both_condominiums() -> None:
     ("condominiums:\n  a:\n    gate:\n      dtmf: 'open sesame'\n", "line 4: condominiums.a.gate.dtmf: String should match"),
     ("condominiums:\n  a:\n    endpointing:\n      silence_seconds: 0\n",
      "line 4: condominiums.a.endpointing.silence_seconds: Input should be greater than 0.1"),
-    ("stt:\n  backend: whisper\n", "line 2: stt.backend: Input should be 'none', 'openai' or 'azure'"),
+    ("stt:\n  backend: vosk\n", "line 2: stt.backend: Input should be 'none', 'openai', 'azure' or 'whisper'"),
 ])
 def test_each_kind_of_bad_file_names_line_and_field(text: str, expected: str) -> None:
     with pytest.raises(ConfigError) as err:

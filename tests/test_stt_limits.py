@@ -28,7 +28,7 @@ class FakeStt:
         self.calls = 0
         self.closed = False
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: object = None) -> Transcript:
         self.calls += 1
         await asyncio.sleep(self.delay_s)
         if self.fail is not None:
@@ -82,7 +82,7 @@ async def test_cancellation_propagates_and_is_logged() -> None:
 
 async def test_empty_text_is_logged_as_no_speech() -> None:
     class Silent(FakeStt):
-        async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+        async def transcribe(self, pcm: bytes, sample_rate: int, hint: object = None) -> Transcript:
             return Transcript("", 0.0, self.name)
 
     with capture_logs() as logs:

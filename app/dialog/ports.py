@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from app.dialog.session import Session
+from app.media.stt.base import SttHint
+
+__all__ = ["CallPort", "Input", "RingOutcome", "Role", "SttHint"]
 
 Role = Literal["visitor", "resident"]
 RingOutcome = Literal["answered", "no_answer", "busy", "failed", "visitor_gone"]
@@ -24,6 +27,12 @@ class Input:
     digit: str | None = None
     pcm: bytes | None = None  # speech: the utterance audio (keypad mode plays it to the resident)
     sample_rate: int = 8000
+    # A closed question's expected phrase the recognizer is sure it heard (see SttHint).
+    choice: str | None = None
+    # The recognizer scored the expected phrases and none clearly won: `text` is a guess.
+    scored: bool = False
+    # The text may hold words the recognizer's prompt put there: confirm before acting.
+    unsure: bool = False
 
 
 class CallPort(Protocol):
@@ -36,8 +45,11 @@ class CallPort(Protocol):
     async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
         ...
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True) -> Input:
-        """The party's next input; speech is transcribed when `transcribe` and STT is configured."""
+    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
+                     hint: SttHint | None = None) -> Input:
+        """The party's next input; speech is transcribed when `transcribe` and STT is configured.
+
+        `hint`: what this turn expects (names to prompt with, a closed question's answers)."""
         ...
 
     def party_gone(self, role: Role) -> bool:

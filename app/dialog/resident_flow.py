@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import structlog
 
 from app.dialog.context import Conversation
+from app.dialog.hints import RESIDENT_HINT, read_reply
 from app.dialog.nlu import Reply, classify_reply
 from app.dialog.session import ConversationState
 
@@ -79,17 +80,15 @@ async def _ask(conv: Conversation) -> Outcome:
     deadline = loop.time() + conv.condo.resident_call.silence_timeout_s
     await _present(conv)
     while (remaining := deadline - loop.time()) > 0:
-        heard = await call.listen("resident", remaining)
+        heard = await call.listen("resident", remaining, hint=RESIDENT_HINT)
         if heard.kind in ("closed", "timeout"):
             log.info("resident_no_decision", reason=heard.kind)
             return Outcome("no_decision", "system", channel)
         if heard.kind == "dtmf":
             reply, by = DTMF_REPLIES.get(heard.digit or "", Reply.UNKNOWN), "resident_dtmf"
-        elif heard.text is None:
-            reply, by = Reply.UNKNOWN, "resident"
         else:
-            reply, by = classify_reply(heard.text), "resident"
-        log.info("resident_reply", reply=reply.value, text=heard.text, digit=heard.digit)
+            reply, by = read_reply(heard, classify_reply), "resident"
+        log.info("resident_reply", reply=reply.value, text=heard.text, choice=heard.choice, digit=heard.digit)
         if reply is Reply.YES:
             await call.say("resident", p.resident_thanks_yes)
             return Outcome("authorized", by, channel)

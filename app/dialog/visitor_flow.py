@@ -14,18 +14,22 @@ import structlog
 
 from app.dialog.choice import pin, resolve_turn
 from app.dialog.context import Conversation
+from app.dialog.hints import CONFIRM_HINT, read_reply, visitor_hint
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
 from app.dialog.nlu.model import Slot
-from app.dialog.ports import Input
+from app.dialog.ports import Input, SttHint
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
-from app.directory.model import ResidentMatch
+from app.directory.model import Apartment, ResidentMatch
+from app.directory.numbers import ApartmentRef
 from app.metrics import stage_timer
 from app.records import Decision
 
 log = structlog.get_logger(__name__)
+
+KEYPAD_CONFIRM = {"1": "sim", "2": "não"}
 
 
 async def run_visitor(conv: Conversation) -> None:
@@ -62,9 +66,9 @@ async def _say(conv: Conversation, text: str) -> bool:
     return await conv.call.say("visitor", text)
 
 
-async def _hear(conv: Conversation) -> Input:
+async def _hear(conv: Conversation, hint: SttHint) -> Input:
     conv.call.session.turn = TurnState.USER_TURN
-    heard = await conv.call.listen("visitor", conv.condo.visitor_silence_timeout_s)
+    heard = await conv.call.listen("visitor", conv.condo.visitor_silence_timeout_s, hint=hint)
     conv.call.session.turn = TurnState.WAITING
     return heard
 
@@ -72,25 +76,39 @@ async def _hear(conv: Conversation) -> Input:
 async def _collect_by_voice(conv: Conversation) -> bool | None:
     """True once apartment (and resident, when named) and visitor name are known."""
     call, p = conv.call, conv.phrases
-    pending_confirm: ResidentMatch | None = None
+    pending_confirm: ResidentMatch | Apartment | None = None
     asked: Resolution | None = None  # the choice question the visitor is answering
+    not_understood = 0  # utterances in a row heard as nothing (noise, mumbling): the keypad after a few
     for _turn in range(conv.condo.max_visitor_turns):
-        heard = await _hear(conv)
+        heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
         if heard.kind == "closed":
             return None
+        if heard.kind == "dtmf" and pending_confirm is not None and heard.digit in KEYPAD_CONFIRM:
+            # "certo?" can always be answered with 1 (yes) or 2 (no), as the resident can.
+            heard = Input("speech", text=KEYPAD_CONFIRM[heard.digit or ""])
         if heard.kind == "dtmf" or (heard.kind == "speech" and heard.text is None
                                     and call.stt_failures() >= conv.condo.stt_failures_to_keypad):
             log.info("switching_to_keypad", reason=heard.kind)
             return await collect_by_keypad(conv, first_digit=heard.digit)
         if heard.kind == "timeout" or heard.text is None or not heard.text.strip():
+            not_understood += heard.kind == "speech"
+            if not_understood >= conv.condo.stt_failures_to_keypad:
+                log.info("switching_to_keypad", reason="not_understood")
+                return await collect_by_keypad(conv)
             await _say(conv, _question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand)
             continue
+        not_understood = 0
         text = heard.text
         if pending_confirm is not None:
-            answer = classify_confirmation(text)
+            answer = read_reply(heard, classify_confirmation)
             if answer is Reply.YES:
-                _accept(conv, pending_confirm)
-                pin(conv.visit, Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)))
+                if isinstance(pending_confirm, Apartment):
+                    conv.apartment, conv.resident = pending_confirm, None
+                    conv.visit.apartment = ApartmentRef(pending_confirm.number, pending_confirm.block)
+                    conv.visit.confirm("apartment")
+                else:
+                    _accept(conv, pending_confirm)
+                    pin(conv.visit, Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)))
                 pending_confirm = None
                 # "isso, meu nome é Carlos": the yes may carry what we would ask next.
                 with stage_timer("nlu"):
@@ -117,11 +135,15 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             conv.visit.awaiting = "resident_name"
             await _say(conv, p.ask_resident_again)
             continue
-        question = _next_question(conv, res)
+        # A name the recognizer may have taken from its prompt is confirmed, never acted on.
+        sure = not heard.unsure
+        question = _next_question(conv, res, sure)
         if question is None:
             return True
-        if res.status == "ok" and res.matches and res.confirm and conv.resident is None:
+        if _needs_confirming(conv, res, sure):
             pending_confirm = res.matches[0]
+        elif _reread_apartment(conv, res):
+            pending_confirm = res.apartments[0]
         if res.status == "ambiguous":
             asked = res
         # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
@@ -145,14 +167,26 @@ def _accept(conv: Conversation, m: ResidentMatch) -> None:
     conv.apartment, conv.resident = m.apartment, m.resident
 
 
-def _next_question(conv: Conversation, res: Resolution) -> str | None:
+def _needs_confirming(conv: Conversation, res: Resolution, sure: bool) -> bool:
+    if res.status != "ok" or not res.matches or conv.resident is not None:
+        return False
+    return res.confirm or res.reread or (not sure and conv.visit.resident_name is not None)
+
+
+def _reread_apartment(conv: Conversation, res: Resolution) -> bool:
+    return res.reread and res.status == "apartment_only" and len(res.apartments) == 1 and conv.apartment is None
+
+
+def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> str | None:
     """What to ask next, or None when everything needed is known."""
     p, visit = conv.phrases, conv.visit
     if res.status == "ok" and res.matches:
         m = res.matches[0]
-        if res.confirm and conv.resident is None:
+        if _needs_confirming(conv, res, sure):
             return p.confirm_match.format(resident=m.resident.name, apartment=m.apartment.label())
         _accept(conv, m)
+    elif _reread_apartment(conv, res):
+        return p.confirm_apartment.format(apartment=res.apartments[0].label())
     elif res.status == "apartment_only" and len(res.apartments) == 1:
         conv.apartment, conv.resident = res.apartments[0], None
     elif res.status == "ambiguous":

@@ -11,7 +11,7 @@ from .loader import DirectoryError, parse_entries, read_entries
 from .matching import NameIndex, gender_said, name_tokens
 from .model import Apartment, Resident, ResidentMatch
 from .normalize import apartment_key
-from .numbers import ApartmentRef
+from .numbers import ApartmentRef, rereadings
 from .resolution import CLEAR_LEAD, CONFIRM_BELOW, Resolution, apartments_of, pick, standing
 
 __all__ = ["CLEAR_LEAD", "CONFIRM_BELOW", "Directory", "DirectoryError", "Resolution"]
@@ -108,6 +108,15 @@ class Directory:
         matches.sort(key=lambda m: -m.score)
         return matches
 
+    def _reread(self, apt: ApartmentRef) -> ApartmentRef | None:
+        """A number the recognizer wrote another way: "5001" -> 501, "50" (cut short) -> 501."""
+        for number in rereadings(apt.number):
+            if self.find_apartment(number, apt.block):
+                return ApartmentRef(number, apt.block)
+        longer = {a.number for a in self.apartments
+                  if len(apt.number) >= 2 and a.number.startswith(apt.number) and len(a.number) == len(apt.number) + 1}
+        return ApartmentRef(longer.pop(), apt.block) if len(longer) == 1 else None
+
     def resolve(
         self,
         name: str | None,
@@ -129,6 +138,8 @@ class Directory:
             return pick(self._match(name, None, threshold, gender))
 
         apartments = tuple(self.find_apartment(apt.number, apt.block))
+        if not apartments and (alternative := self._reread(apt)):
+            return replace(self.resolve(name, alternative, threshold, gender), reread=True)
         if not has_name:
             if not apartments:
                 return Resolution("not_found")

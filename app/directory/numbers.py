@@ -22,7 +22,7 @@ from .spoken import (
     words_to_number,
 )
 
-__all__ = ["ApartmentRef", "parse_apartment", "words_to_number"]
+__all__ = ["ApartmentRef", "parse_apartment", "rereadings", "words_to_number"]
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,33 @@ _NOT_APARTMENT = (
     re.compile(r"\b\d{4,5}-\d{4}\b"),
     re.compile(r"\d{6,}"),
 )
-_THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3})\b")
+# "1.201" as some recognizers write 1201; Whisper's "1.2001" (mil e duzentos... e um) is 12001, reread later.
+_THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3,4})\b")
+# How Whisper writes numbers said digit by digit or in parts: "5-0-1", "5.0.1",
+# "500-1" ("quinhentos... um"), "1200-1". Joined, or added when the first part is round.
+_DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
+_ROUND_PLUS = re.compile(  # "500-1", "300 e 3", "300 de três"
+    r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3}|um|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove)\b",
+    re.IGNORECASE)
+
+
+def _round_plus(m: re.Match[str]) -> str:
+    head, tail = m.group(1), m.group(2)
+    if not tail.isdigit():
+        tail = str(UNITS[normalize(tail)])
+    zeros = len(head) - len(head.rstrip("0"))
+    if len(tail) > zeros:
+        return m.group()  # "20 e 300": not one number
+    joined = str(int(head) + int(tail))
+    return joined.ljust(len(m.group()))  # same length: token offsets still point into the text
 _TOKEN = re.compile(r"#|\d+|[^\W\d_]+")
 _BREAK = "#"
 
 
 def _tokens(text: str) -> tuple[list[Token], str]:
-    text = _THOUSANDS_DOT.sub(r"\1\2", text)  # "1.201" as some recognizers write 1201
+    text = _THOUSANDS_DOT.sub(lambda m: (m.group(1) + m.group(2)).ljust(len(m.group())), text)
+    text = _DIGIT_RUN.sub(lambda m: re.sub(r"[.-]", "", m.group()).ljust(len(m.group())), text)
+    text = _ROUND_PLUS.sub(_round_plus, text)
     for pattern in _NOT_APARTMENT:
         # Same length, so token offsets still point into the text.
         text = pattern.sub(lambda m: _BREAK.ljust(len(m.group())), text)
@@ -162,3 +182,19 @@ def parse_apartment(text: str) -> ApartmentRef | None:
         if fallback is None and _is_plausible(tokens, span, trailing):
             fallback = ref
     return fallback
+
+
+def rereadings(number: str) -> list[str]:
+    """Other numbers a recognizer may have meant by `number`, likeliest first.
+
+    "5001" is how Whisper often writes "quinhentos e um" (500 then 1): split after a
+    round part and add ("5001" -> "501", "12001" -> "1201"). A number cut short
+    ("5.0" for "cinco zero um") is left to the directory's prefix lookup.
+    """
+    out: list[str] = []
+    for cut in range(len(number) - 1, 1, -1):  # the longest round part first
+        head, tail = number[:cut], number[cut:]
+        zeros = len(head) - len(head.rstrip("0"))
+        if head[0] != "0" and zeros and len(tail.lstrip("0") or "0") <= zeros:
+            out.append(str(int(head) + int(tail)))
+    return list(dict.fromkeys(n for n in out if n != number))

@@ -60,6 +60,9 @@ class Resolution:
     matches: tuple[ResidentMatch, ...] = ()
     apartments: tuple[Apartment, ...] = ()
     confirm: bool = False
+    # The apartment said does not exist, but another reading of the number does
+    # ("5001" for "quinhentos e um"): `apartments` holds it; confirm before dialing.
+    reread: bool = False
 
     def offered(self) -> tuple[ResidentMatch, ...] | tuple[Apartment, ...]:
         """The options a choice question names, in the order it names them."""

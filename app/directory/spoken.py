@@ -150,3 +150,38 @@ def words_to_number(text: str) -> int | None:
     if span is None or span.end != len(tokens):
         return None
     return int(span.digits)
+
+
+_SAY_UNITS = ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove")
+_SAY_TEENS = ("dez", "onze", "doze", "treze", "quatorze", "quinze", "dezesseis", "dezessete", "dezoito", "dezenove")
+_SAY_TENS = ("", "", "vinte", "trinta", "quarenta", "cinquenta", "sessenta", "setenta", "oitenta", "noventa")
+_SAY_HUNDREDS = ("", "cento", "duzentos", "trezentos", "quatrocentos", "quinhentos", "seiscentos", "setecentos",
+                 "oitocentos", "novecentos")
+
+
+def say_number(n: int) -> str:
+    """A number as a Brazilian says it: 501 -> "quinhentos e um", 1201 -> "mil duzentos e um".
+
+    Up to 9999 (apartment numbers); the recognizer scores these against the audio.
+    """
+    if not 0 <= n <= 9999:
+        raise ValueError(f"{n} is out of range for an apartment number")
+    if n < 10:
+        return _SAY_UNITS[n]
+    if n < 20:
+        return _SAY_TEENS[n - 10]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        return _SAY_TENS[tens] + (f" e {_SAY_UNITS[unit]}" if unit else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if n == 100:
+            return "cem"
+        return _SAY_HUNDREDS[hundreds] + (f" e {say_number(rest)}" if rest else "")
+    thousands, rest = divmod(n, 1000)
+    head = "mil" if thousands == 1 else f"{_SAY_UNITS[thousands]} mil"
+    if not rest:
+        return head
+    # "mil e cem", "mil e vinte", but "mil duzentos e um"
+    joiner = " e " if rest < 100 or rest % 100 == 0 else " "
+    return head + joiner + say_number(rest)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from app.config import CondominiumSettings
 from app.dialog.context import Conversation
 from app.dialog.nlu import RuleExtractor
-from app.dialog.ports import Input, RingOutcome, Role
+from app.dialog.ports import Input, RingOutcome, Role, SttHint
 from app.dialog.session import Session
 from app.dialog.visitor_flow import run_visitor
 from app.directory.directory import Directory
@@ -35,7 +35,8 @@ class ScriptedCall:
     async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
         return True
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True) -> Input:
+    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
+                     hint: SttHint | None = None) -> Input:
         if role == "resident":
             return Input("speech", text="Sim.")
         if not self.visitor_says:

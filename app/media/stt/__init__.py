@@ -7,7 +7,7 @@ runs the keypad flow.
 
 from app.media.stt.azure import AzureStt
 from app.media.stt.azure_continuous import AzureContinuousStt
-from app.media.stt.base import SpeechToText, SttConfigError, SttError, Transcript
+from app.media.stt.base import SpeechToText, SttConfigError, SttError, SttHint, Transcript
 from app.media.stt.factory import build_azure_continuous, build_stt
 from app.media.stt.limits import FallbackStt, LimitedStt
 from app.media.stt.openai_compat import OpenAICompatStt, directory_prompt
@@ -22,6 +22,7 @@ __all__ = [
     "SpeechToText",
     "SttConfigError",
     "SttError",
+    "SttHint",
     "SttSettings",
     "Transcript",
     "build_azure_continuous",

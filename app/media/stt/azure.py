@@ -27,7 +27,14 @@ from typing import Any, TypeVar, cast
 
 import azure.cognitiveservices.speech as speechsdk
 
-from app.media.stt.base import SttConfigError, SttError, Transcript, audio_seconds, check_pcm
+from app.media.stt.base import (
+    SttConfigError,
+    SttError,
+    SttHint,
+    Transcript,
+    audio_seconds,
+    check_pcm,
+)
 
 KEY_ENV = "AZURE_SPEECH_KEY"
 REGION_ENV = "AZURE_SPEECH_REGION"
@@ -232,7 +239,8 @@ class AzureStt:
     async def _run_blocking(self, fn: Callable[[], T]) -> T:
         return await self._threads.run(fn)
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
+        # Azure gets no prompt or choices here: the hint is for Whisper-family backends.
         check_pcm(pcm, sample_rate)
         _check_rate(sample_rate)
         if audio_seconds(pcm, sample_rate) < MIN_AUDIO_S:

@@ -20,17 +20,41 @@ AUDIOSOCKET_RATES = frozenset({8000, 12000, 16000, 24000, 32000, 44100, 48000, 9
 
 
 @dataclass(frozen=True)
+class SttHint:
+    """What the dialog expects to hear in this turn; a backend uses what it can.
+
+    `prompt`: words likely in the answer (the building's names and apartment
+    numbers, likeliest first) for Whisper-family backends. `choices`: for a
+    closed question, the phrases a caller typically answers with, each with
+    its meaning ("sim" -> "yes"); a backend that can score phrases against the
+    audio picks one, and one that cannot ignores them and transcribes freely.
+    """
+
+    prompt: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What was heard in one utterance.
 
     `latency_s` is the wall time the caller waited for it, queueing included
     (the number the dialog's reply budget is about). `text` is "" when the
     backend heard no speech: that is a result, not an error.
+
+    Closed questions: `choice` is the hint's phrase the backend is confident it
+    heard (then `text` is that phrase); `scored` says the backend tried, so a
+    `choice` of None means "none of them clearly" and the free `text` is a guess.
+    `unsure`: the text may hold words only the prompt put there (a name the
+    caller may not have said): confirm before acting on them.
     """
 
     text: str
     latency_s: float
     backend: str
+    choice: str | None = None
+    scored: bool = False
+    unsure: bool = False
 
 
 class SttError(BackendError):
@@ -49,7 +73,7 @@ class SttConfigError(ConfigurationError, ValueError):
 class SpeechToText(Protocol):
     name: str
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript: ...
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript: ...
 
     async def aclose(self) -> None: ...
 

@@ -15,6 +15,16 @@ def build_stt(cfg: SttSettings) -> SpeechToText | None:
     inner: SpeechToText
     if cfg.backend == "none":
         return None
+    if cfg.backend == "whisper":
+        from app.media.stt.whisper import WhisperStt  # deferred: loads CTranslate2 only when chosen
+
+        whisper = WhisperStt(
+            workers=cfg.whisper_workers, threads=cfg.whisper_threads, max_queue=cfg.whisper_max_queue,
+            language=cfg.language.split("-")[0].lower(), prompt=cfg.prompt, choice_margin=cfg.choice_margin,
+            choice_floor=cfg.choice_floor, name=cfg.name or "whisper",
+        )
+        # The backend bounds its own queue; the wrapper adds the timeout and the log line.
+        return LimitedStt(whisper, max_concurrency=whisper.workers + whisper.max_queue, timeout_s=cfg.timeout_s)
     if cfg.backend == "openai":
         inner = OpenAICompatStt(
             base_url=cfg.base_url,

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import structlog
 
-from app.media.stt.base import SpeechToText, SttError, Transcript, audio_seconds
+from app.media.stt.base import SpeechToText, SttError, SttHint, Transcript, audio_seconds
 
 log = structlog.get_logger("portaria.stt")
 
@@ -49,7 +49,7 @@ class LimitedStt:
         self.timeout_s = timeout_s
         self._slots = asyncio.Semaphore(max_concurrency)
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
         t0 = time.monotonic()
         t_slot = t0
         outcome = "error"
@@ -59,7 +59,7 @@ class LimitedStt:
         try:
             async with deadline, self._slots:
                 t_slot = time.monotonic()
-                result = await self.inner.transcribe(pcm, sample_rate)
+                result = await self.inner.transcribe(pcm, sample_rate, hint)
             outcome = "ok" if result.text else "no_speech"
             text_chars = len(result.text)
             return replace(result, latency_s=time.monotonic() - t0, backend=self.name)
@@ -116,14 +116,14 @@ class FallbackStt:
         self.fallback = fallback
         self.name = f"{primary.name}+{fallback.name}"
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
         t0 = time.monotonic()
         try:
-            return await self.primary.transcribe(pcm, sample_rate)
+            return await self.primary.transcribe(pcm, sample_rate, hint)
         except SttError as first:
             log.warning("stt.fallback", primary=self.primary.name, fallback=self.fallback.name)
             try:
-                result = await self.fallback.transcribe(pcm, sample_rate)
+                result = await self.fallback.transcribe(pcm, sample_rate, hint)
             except SttError as second:
                 raise SttError(f"{first}; then {second}") from second
             return replace(result, latency_s=time.monotonic() - t0)

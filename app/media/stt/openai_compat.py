@@ -21,6 +21,7 @@ from app.media.stt.base import (
     AUDIOSOCKET_RATES,
     SttConfigError,
     SttError,
+    SttHint,
     Transcript,
     audio_seconds,
     check_pcm,
@@ -37,28 +38,42 @@ MAX_PROMPT_CHARS = 600
 
 # Whisper, fed silence or line noise, "hears" the subtitle credits it was trained on.
 # A transcript that is only one of these is treated as no speech at all.
-_HALLUCINATIONS = re.compile(
+HALLUCINATIONS = re.compile(
     r"amara\.org|legendas? (pela|por)|inscreva-se|obrigad[oa] por assistir|"
     r"legendado por|transcri[çc][ãa]o (por|de)",
     re.IGNORECASE,
 )
 
 
-def directory_prompt(names: Iterable[str], max_chars: int = MAX_PROMPT_CHARS) -> str:
-    """A Whisper prompt listing residents' names, so rare surnames come back spelled right.
+def directory_prompt(names: Iterable[str], numbers: Iterable[str] = (), max_chars: int = MAX_PROMPT_CHARS) -> str:
+    """A Whisper prompt listing residents' names and apartment numbers, so rare surnames
+    come back spelled right and numbers come back as the building writes them ("501").
 
-    Names are added in the given order until `max_chars`; put the likeliest first.
+    Names, then numbers, are added in the given order until `max_chars`: put the
+    likeliest first (a turn after the apartment is known lists its residents first).
+    Numbers get a fixed share of the room so a long directory still teaches the format.
     """
-    out = "Portaria do condomínio. Moradores:"
+    head = "Portaria do condomínio. Moradores:"
+    tail = ""
+    numbers = [n for n in (" ".join(n.split()) for n in numbers) if n]
+    if numbers:
+        tail = " Apartamentos"
+        for number in numbers:
+            piece = f" {number},"
+            if len(tail) + len(piece) > max_chars // 4:
+                break
+            tail += piece
+        tail = tail.rstrip(",") + "."
+    out = head
     for name in names:
         name = " ".join(name.split())
         if not name:
             continue
         piece = f" {name},"
-        if len(out) + len(piece) > max_chars:
+        if len(out) + len(piece) + len(tail) > max_chars:
             break
         out += piece
-    return out.rstrip(",") + "."
+    return out.rstrip(",") + "." + tail
 
 
 def _error_text(exc: openai.APIStatusError) -> str:
@@ -102,11 +117,14 @@ class OpenAICompatStt:
             base_url=base_url, api_key=key, timeout=timeout_s, max_retries=0
         )
 
-    async def transcribe(self, pcm: bytes, sample_rate: int) -> Transcript:
+    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
         check_pcm(pcm, sample_rate, AUDIOSOCKET_RATES)
         if audio_seconds(pcm, sample_rate) < MIN_AUDIO_S:
             return Transcript(text="", latency_s=0.0, backend=self.name)
         t0 = time.monotonic()
+        # The turn's prompt (the building's names) before the configured fixed one;
+        # choices cannot be scored over this API, so the text is free.
+        prompt = (hint.prompt if hint and hint.prompt else self.prompt or "")[:MAX_PROMPT_CHARS]
         where = f"stt backend {self.name!r} ({self.base_url}, model {self.model})"
         try:
             result = await self._client.audio.transcriptions.create(
@@ -114,7 +132,7 @@ class OpenAICompatStt:
                 file=("utterance.wav", pcm_to_wav(pcm, sample_rate), "audio/wav"),
                 language=self.language,
                 response_format="json",
-                prompt=self.prompt if self.prompt else openai.omit,
+                prompt=prompt if prompt else openai.omit,
             )
         except openai.APIStatusError as exc:
             raise SttError(f"{where}: HTTP {exc.status_code}: {_error_text(exc)}") from exc
@@ -128,7 +146,7 @@ class OpenAICompatStt:
         if not isinstance(result, Transcription):
             raise SttError(f"{where}: unexpected response type {type(result).__name__}")
         text = " ".join(result.text.split())
-        if _HALLUCINATIONS.search(text):
+        if HALLUCINATIONS.search(text):
             text = ""
         # LimitedStt replaces latency_s with the caller's wait, queueing included.
         return Transcript(text=text, latency_s=time.monotonic() - t0, backend=self.name)

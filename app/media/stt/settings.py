@@ -19,7 +19,8 @@ class SttSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # "none": no speech recognition; the app runs the keypad (DTMF) flow.
-    backend: Literal["none", "openai", "azure"] = "none"
+    # "whisper": embedded Whisper base from the package registry (no key, no network).
+    backend: Literal["none", "openai", "azure", "whisper"] = "none"
     # Label in logs and Transcript.backend (e.g. "groq"); defaults to the backend name.
     name: str | None = None
     # BCP-47; the OpenAI API gets the primary subtag ("pt"), Azure the whole tag.
@@ -35,6 +36,17 @@ class SttSettings(BaseModel):
     require_api_key: bool = True
     # Fixed prompt; the app may instead build one from the directory (directory_prompt).
     prompt: str | None = None
+
+    # Embedded Whisper. Workers: utterances decoded at once (default one per two
+    # cores); threads: CPU threads each (default cores / workers); queue: utterances
+    # waiting beyond the workers before "busy". A closed question's answer is taken
+    # when its meaning beats every other meaning by `choice_margin` (mean
+    # log-probability per token) and scores at least `choice_floor`; else asked again.
+    whisper_workers: int | None = Field(default=None, ge=1, le=64)
+    whisper_threads: int | None = Field(default=None, ge=1, le=64)
+    whisper_max_queue: int = Field(default=4, ge=0, le=1000)
+    choice_margin: float = Field(default=0.35, ge=0, le=10)
+    choice_floor: float = Field(default=-6.0, ge=-20, le=0)
 
     # Azure AI Speech. Region: this or AZURE_SPEECH_REGION. Host: a self-hosted
     # Speech container ("ws://localhost:5000"), which needs no region.
