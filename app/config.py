@@ -86,7 +86,7 @@ class Phrases(_Model):
     still_calling: str = "Ainda estou falando com o morador, aguarde um instante."  # every reassure_every_s
     resident_prompt: str = (
         "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
-        "Você autoriza a entrada? Responda SIM ou NÃO."
+        "Você autoriza a entrada? Responda sim ou não."
     )
     resident_reprompt: str = "Desculpe, não entendi. Responda sim ou não, ou tecle 1 para sim e 2 para não."
     resident_thanks_yes: str = "Entrada autorizada. Obrigado!"
