@@ -199,12 +199,14 @@ class Call:
         if leg is None or leg.closed.is_set():
             return False
         t0 = time.monotonic()
-        pcm = await self._tts.synthesize(text, leg.sample_rate)
-        observe_stage("tts", time.monotonic() - t0)
-        self._stop_hold(role)
-        pb = leg.play(pcm, label=text[:40])
-        done = await pb.done
-        self._note_first_audio(role, pb.first_frame_at)
+
+        def ready() -> None:  # the reply's first segment is ready to play
+            observe_stage("tts", time.monotonic() - t0)
+            self._stop_hold(role)
+
+        # Segment by segment: cached pieces play while a name is synthesized.
+        done, first_frame_at = await self._tts.speak(leg, text, ready)
+        self._note_first_audio(role, first_frame_at)
         return done
 
     def _start_hold(self, role: Role, since: float) -> None:

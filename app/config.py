@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.media.stt.settings import SttSettings
-from app.media.tts.settings import TtsSettings
+from app.media.tts.settings import CondominiumVoice, TtsSettings
 from app.webhooks.settings import WebhookSettings
 
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
@@ -156,6 +156,8 @@ class CondominiumSettings(_Model):
     name: str = "Condomínio Apoena"
     directory: str = "data/apartamentos.json"
     phrases: Phrases = Field(default_factory=Phrases)
+    # Kokoro voice, speed and number reading for this building (default: the tts: section's).
+    voice: CondominiumVoice = Field(default_factory=CondominiumVoice)
     endpointing: EndpointingSettings = Field(default_factory=EndpointingSettings)
     resident_call: ResidentCallSettings = Field(default_factory=ResidentCallSettings)
     gate: GateAction = Field(default_factory=GateAction)

@@ -51,6 +51,11 @@ BACKEND_ERRORS = Counter(
     ["backend", "kind"],
     registry=REGISTRY,
 )
+TTS_DEADLINE_MISSES = Counter(
+    "portaria_tts_deadline_misses_total",
+    "Reply segments the configured voice had not made within tts.reply_deadline_s, said by espeak-ng instead.",
+    registry=REGISTRY,
+)
 HOLD_FILLERS = Counter(
     "portaria_hold_fillers_total",
     "\"Só um instante.\" played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.",

@@ -146,7 +146,7 @@ def _next_question(conv: Conversation, res: Resolution) -> str | None:
     elif res.status == "apartment_only" and len(res.apartments) == 1:
         conv.apartment, conv.resident = res.apartments[0], None
     elif res.status == "ambiguous":
-        options = _options(res)
+        options = options_text(res)
         return p.ask_choice.format(options=options)
     elif res.status == "not_found":
         if visit.apartment is not None:
@@ -163,7 +163,8 @@ def _next_question(conv: Conversation, res: Resolution) -> str | None:
     return None
 
 
-def _options(res: Resolution) -> str:
+def options_text(res: Resolution) -> str:
+    """The {options} of ask_choice: whom an ambiguous resolution is between."""
     if res.matches:
         names = [f"{m.resident.name}, do {m.apartment.label()}" for m in res.matches[:3]]
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import subprocess
 
 from app.media.tts.base import TtsError
 
@@ -59,6 +60,14 @@ class EspeakPhonemizer:
             raise TtsError(f"kokoro: espeak-ng exit {proc.returncode}: {err.decode(errors='replace').strip()}")
         return [ln for ln in out.decode().splitlines() if ln.strip()]
 
+    def _ipa_lines_sync(self, lines: list[str]) -> list[str]:
+        proc = subprocess.run([self._exe, "-q", "-v", self.voice, "--ipa", "--tie=^"],
+                              input="\n".join(lines).encode() + b"\n", capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise TtsError(f"kokoro: espeak-ng exit {proc.returncode}: "
+                           f"{proc.stderr.decode(errors='replace').strip()}")
+        return [ln for ln in proc.stdout.decode().splitlines() if ln.strip()]
+
     async def phonemize(self, text: str) -> str:
         clauses = split_clauses(text)
         if not clauses:
@@ -69,7 +78,19 @@ class EspeakPhonemizer:
         lines = await self._ipa_lines(bodies)
         if len(lines) != len(bodies):
             lines = [" ".join(await self._ipa_lines([b])) for b in bodies]
-        parts = []
-        for ipa, (_, punct) in zip(lines, clauses, strict=True):
-            parts.append(_kokoro_symbols(ipa) + punct)
-        return " ".join(parts)
+        return _join(lines, clauses)
+
+    def phonemize_sync(self, text: str) -> str:
+        """The same, blocking: for tools and test helpers outside an event loop."""
+        clauses = split_clauses(text)
+        if not clauses:
+            return ""
+        bodies = [b for b, _ in clauses]
+        lines = self._ipa_lines_sync(bodies)
+        if len(lines) != len(bodies):
+            lines = [" ".join(self._ipa_lines_sync([b])) for b in bodies]
+        return _join(lines, clauses)
+
+
+def _join(lines: list[str], clauses: list[tuple[str, str]]) -> str:
+    return " ".join(_kokoro_symbols(ipa) + punct for ipa, (_, punct) in zip(lines, clauses, strict=True))
