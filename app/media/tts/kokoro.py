@@ -22,7 +22,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from app.media.models import KOKORO_82M, KOKORO_VOICE_NAMES, KOKORO_VOICES, ModelError, ensure_model
+from app.media.models import (
+    KOKORO_82M,
+    KOKORO_VOICE_NAMES,
+    KOKORO_VOICES,
+    ModelError,
+    ensure_model,
+    models_dir,
+)
 from app.media.tts.base import TtsError
 from app.media.tts.phonemes import EspeakPhonemizer
 from app.media.tts.resample import resample, trim_silence
@@ -72,8 +79,8 @@ class KokoroEngine:
         """Raises ModelError (naming the package) when the model is missing or corrupt."""
         import onnxruntime as ort  # deferred: ~0.2 s to import, only when Kokoro is chosen
 
+        self.voices_dir = ensure_model(KOKORO_VOICES, models_root)  # small: checked first
         model = ensure_model(KOKORO_82M, models_root) / KOKORO_82M.files[0].name
-        self.voices_dir = ensure_model(KOKORO_VOICES, models_root)
         self.vocab = load_vocab()
         self.threads = threads
         opts = ort.SessionOptions()
@@ -93,7 +100,7 @@ class KokoroEngine:
     @classmethod
     def shared(cls, threads: int = 2, models_root: Path | None = None) -> KokoroEngine:
         """One engine per process (and thread count): reloads and tests reuse it."""
-        key = (threads, str(models_root))
+        key = (threads, str(models_root or models_dir()))
         with cls._shared_lock:
             engine = cls._shared.get(key)
             if engine is None:
