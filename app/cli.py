@@ -1,4 +1,5 @@
-"""`portaria` command line: run the app, check a config file, follow calls live (console)."""
+"""`portaria` command line: run the app, check a config file, follow calls live (console),
+preview a phrase in a condominium's voice (say)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app import console
 from app.config import ConfigError, Secrets, load_config
 from app.dialog.audit import AuditStore, to_csv
 from app.logging import configure
+from app.media.tts import say
 from app.service import Service
 
 
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--apartment")
     audit.add_argument("--limit", type=int, default=100)
     audit.add_argument("--csv", action="store_true", help="CSV on standard output")
+    say.add_arguments(sub.add_parser("say", help="write a phrase, spoken by a condominium's voice, to a WAV file"))
     console.add_arguments(sub.add_parser(
         "console", help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)"))
     args = parser.parse_args(argv)
@@ -97,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "audit":
             return _audit(args)
+        if args.cmd == "say":
+            configure("warning", None)
+            return say.main(load_config(args.config), args)
         if args.cmd == "console":
             return console.main(args)
         return asyncio.run(_run(args.config))
