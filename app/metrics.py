@@ -15,7 +15,9 @@ from typing import Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting"]
+# tts_wait: how long a caller waited for a reply segment past the moment it was due
+# (the reply's start, or the end of the segment before it); bounded by tts.reply_deadline_s.
+Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting", "tts_wait"]
 STAGES: tuple[str, ...] = get_args(Stage)
 
 REGISTRY = CollectorRegistry(auto_describe=True)

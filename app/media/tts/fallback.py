@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from app.media.tts.base import TtsError
 from app.media.tts.cache import CachedTts
 from app.media.tts.normalize import NumberStyle, speech_text
 from app.media.tts.phrasebook import Phrasebook
-from app.metrics import BACKEND_ERRORS, TTS_DEADLINE_MISSES
+from app.metrics import BACKEND_ERRORS, TTS_DEADLINE_MISSES, observe_stage
 
 if TYPE_CHECKING:
     from app.media.leg import MediaLeg, Playback
@@ -58,6 +59,7 @@ class Voice:
         # Per-condominium voices (own voice, speed, numbers, phrases), same fallback.
         self.condominiums: dict[str, Voice] = {}
         self.deadline_misses = 0
+        self.waits: deque[float] = deque(maxlen=1000)  # seconds a caller waited per segment (benches)
 
     def for_condominium(self, key: str) -> Voice:
         return self.condominiums.get(key, self)
@@ -114,8 +116,12 @@ class Voice:
         ends_at = time.monotonic()  # when what is queued so far will have played
         try:
             for seg, job in zip(segments, jobs, strict=True):
-                wait = max(0.0, ends_at - time.monotonic()) + (self.deadline_s or 0.0)
+                due = ends_at  # the caller starts waiting for this segment then
+                wait = max(0.0, due - time.monotonic()) + (self.deadline_s or 0.0)
                 pcm = await self._in_time(job, seg.text, rate, wait)
+                waited = max(0.0, time.monotonic() - due)
+                self.waits.append(waited)
+                observe_stage("tts_wait", waited)
                 if playbacks and playbacks[-1].done.done() and not playbacks[-1].done.result():
                     return False, playbacks[0].first_frame_at  # barge-in or hang-up: say no more
                 if not playbacks and on_ready is not None:
