@@ -21,10 +21,14 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 
 RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
+    ("Kokoro voice", [PY, str(HERE / "bench_kokoro.py")]),
+    ("Intelligibility (Whisper WER at telephone quality)", [PY, str(HERE / "bench_intelligibility.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
+    ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, str(HERE / "bench_pacing.py"), "--legs", "50",
+                                                         "--seconds", "10", "--synth"]),
     ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
     ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
      [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
