@@ -84,8 +84,7 @@ class Service:
         self.settings = settings
         self.app.settings = settings
         # Live calls keep the voice they started with; new ones get the new phrases.
-        fresh = build_voice(settings.tts, _speech(settings))
-        self.voice.condominiums = fresh.condominiums
+        build_voice(settings.tts, _speech(settings), base=self.voice)
 
     def resolve_path(self, p: str) -> Path:
         path = Path(p).expanduser()

@@ -21,8 +21,18 @@ from app.media.leg import MediaLeg
 from app.media.models import ModelError
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
-from app.media.tts import CachedTts, EspeakTts, KokoroTts, TtsSettings, Voice, build_backend
+from app.media.tts import (
+    CachedTts,
+    CondominiumSpeech,
+    EspeakTts,
+    KokoroTts,
+    TtsSettings,
+    Voice,
+    build_backend,
+    build_voice,
+)
 from app.media.tts.phrasebook import Phrasebook
+from app.media.tts.settings import CondominiumVoice
 from tests.speech_audio import Whisper, natural_clip, telephone
 
 
@@ -147,3 +157,22 @@ class leg_and_ear:
         self.leg.close("test over")
         self.writer.close()
         await self.srv.stop()
+
+
+def test_each_condominium_speaks_with_its_own_voice_on_one_engine_and_a_reload_keeps_the_caches(
+        kokoro: KokoroTts, tmp_path: Path) -> None:
+    cfg = TtsSettings(cache_dir=str(tmp_path))
+    speech = {"apoena": CondominiumSpeech(CondominiumVoice(), {}),
+              "jardins": CondominiumSpeech(CondominiumVoice(name="pf_dora", numbers="digits"), {})}
+    voice = build_voice(cfg, speech)
+    apoena, jardins = voice.for_condominium("apoena"), voice.for_condominium("jardins")
+    assert apoena.primary is voice.primary and apoena.primary.voice_key == "kokoro:pm_alex:x1"
+    assert jardins.primary.voice_key == "kokoro:pf_dora:x1"
+    assert isinstance(jardins.primary.backend, KokoroTts) and jardins.primary.backend.engine is kokoro.engine
+    assert jardins.spoken("apto 501") == "apartamento cinco zero um"
+    assert voice.for_condominium("unknown") is voice
+    # A reload: new phrases and voices, the same backends and memory caches.
+    speech["jardins"] = CondominiumSpeech(CondominiumVoice(name="pf_dora"), {"greeting": "Bom dia."})
+    build_voice(cfg, speech, base=voice)
+    assert voice.for_condominium("jardins").primary is jardins.primary
+    assert voice.for_condominium("jardins").phrasebook.fixed == {"Bom dia."}

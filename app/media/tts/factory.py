@@ -70,23 +70,39 @@ def build_tts(cfg: TtsSettings) -> CachedTts:
     return _cached(build_backend(cfg), cfg)
 
 
-def build_voice(cfg: TtsSettings, condominiums: Mapping[str, CondominiumSpeech] | None = None) -> Voice:
-    """The app's voice, with a sub-voice per condominium (`Voice.for_condominium`)."""
-    primary = build_tts(cfg)
-    # espeak-ng beside any other voice, in its own cache: it answers in ~20 ms.
-    fallback = None if isinstance(primary.backend, EspeakTts) else _cached(EspeakTts(), cfg, "espeak-fallback")
+def build_voice(cfg: TtsSettings, condominiums: Mapping[str, CondominiumSpeech] | None = None,
+                base: Voice | None = None) -> Voice:
+    """The app's voice, with a sub-voice per condominium (`Voice.for_condominium`).
+
+    `base`: the voice a reload replaces (same `tts:` settings, reload refuses a
+    change there): its backends and memory caches are kept, only phrases and
+    per-condominium voices are new."""
+    if base is not None:
+        primary, fallback = base.primary, base.fallback
+    else:
+        primary = build_tts(cfg)
+        # espeak-ng beside any other voice, in its own cache: it answers in ~20 ms.
+        fallback = None if isinstance(primary.backend, EspeakTts) else _cached(EspeakTts(), cfg, "espeak-fallback")
     deadline = cfg.reply_deadline_s or None
-    root = Voice(primary, fallback, deadline_s=deadline, numbers=cfg.numbers)
+    root = base or Voice(primary, fallback, deadline_s=deadline, numbers=cfg.numbers)
     by_key: dict[str, CachedTts] = {primary.voice_key: primary}
     health: dict[str, Health] = {primary.voice_key: root.health}
+    for old in (base.condominiums.values() if base else ()):
+        by_key.setdefault(old.primary.voice_key, old.primary)
+        health.setdefault(old.primary.voice_key, old.health)
+    condominium_voices: dict[str, Voice] = {}
     for key, c in (condominiums or {}).items():
         tts = primary
         if isinstance(primary.backend, KokoroTts) and (c.voice.name or c.voice.speed):
             backend = KokoroTts(c.voice.name or cfg.kokoro_voice, c.voice.speed or cfg.kokoro_speed,
                                 engine=primary.backend.engine)
-            tts = by_key.setdefault(backend.voice_key, CachedTts(backend, primary.cache_dir,
-                                                                  memory_bytes=cfg.memory_cache_mb * 2**20))
-        root.condominiums[key] = Voice(
+            if backend.voice_key not in by_key:
+                by_key[backend.voice_key] = CachedTts(backend, primary.cache_dir,
+                                                      memory_bytes=cfg.memory_cache_mb * 2**20)
+            tts = by_key[backend.voice_key]
+        condominium_voices[key] = Voice(
             tts, fallback, root.cooldown_s, deadline_s=deadline, numbers=c.voice.numbers or cfg.numbers,
             phrasebook=Phrasebook(c.phrases), health=health.setdefault(tts.voice_key, Health()))
+    # One assignment: a call starting now sees the old set or the new one, never half.
+    root.condominiums = condominium_voices
     return root
