@@ -93,24 +93,38 @@ class Voice:
             self.primary_failed(str(exc))
             return await self.fallback.synthesize(text, sample_rate)
 
-    async def _in_time(self, job: asyncio.Task[bytes], text: str, rate: int, wait_s: float) -> bytes:
+    def _job(self, text: str, rate: int) -> asyncio.Future[bytes]:
+        pcm = self.cached(text, rate)
+        if pcm is None:
+            return asyncio.ensure_future(self.synthesize(text, rate))
+        done: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        done.set_result(pcm)
+        return done
+
+    async def _in_time(self, job: asyncio.Future[bytes], text: str, rate: int, wait_s: float) -> bytes:
         """The primary's audio if it comes within `wait_s`, else the fallback's."""
         if job.done() or self.fallback is None or self.deadline_s is None:
             return await job
+        # espeak-ng's take is made now (~20 ms), so that at the deadline it is ready:
+        # the caller never waits the deadline *and* a synthesis.
+        spare = asyncio.ensure_future(self.fallback.synthesize(self.spoken(text), rate))
         try:
             return await asyncio.wait_for(asyncio.shield(job), wait_s)
         except TimeoutError:
             self.deadline_misses += 1
             TTS_DEADLINE_MISSES.inc()
             log.info("tts_deadline_missed", text=text[:40], waited_s=round(wait_s, 3))
-            return await self.fallback.synthesize(self.spoken(text), rate)
+            return await spare
+        finally:
+            if not spare.done():
+                spare.add_done_callback(_consume)
 
     async def speak(self, leg: MediaLeg, text: str, on_ready: Callable[[], None] | None = None) -> tuple[bool, float | None]:
         """Play `text` on `leg`, segment by segment: (played to the end, when its first frame went out)."""
         rate = leg.sample_rate
         segments = self.phrasebook.segments(text)
-        # All at once: cached ones return now, the rest queue on the engine in order.
-        jobs = [asyncio.ensure_future(self.synthesize(s.text, rate)) for s in segments]
+        # All at once: cached ones are ready now, the rest queue on the engine in order.
+        jobs = [self._job(s.text, rate) for s in segments]
         bytes_per_s = 2 * rate
         playbacks: list[Playback] = []
         ends_at = time.monotonic()  # when what is queued so far will have played
