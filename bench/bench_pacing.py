@@ -55,11 +55,11 @@ def receiver(port: int, ids: list[bytes], seconds: float, out: mp.Queue[list[lis
     out.put(arrivals)
 
 
-async def keep_synthesizing(stop: asyncio.Event) -> int:
+async def keep_synthesizing(stop: asyncio.Event, priority: str) -> int:
     """Kokoro on new text until `stop`: nothing cached, the engine never idle."""
     from app.media.tts.kokoro import KokoroTts
 
-    tts = KokoroTts("pm_alex")
+    tts = KokoroTts("pm_alex", priority="nice" if priority == "nice" else "idle")
     n = 0
     while not stop.is_set():
         await tts.synthesize(f"Visitante número {n}, Pedro da Silva, está na portaria.", 8000)
@@ -67,9 +67,10 @@ async def keep_synthesizing(stop: asyncio.Event) -> int:
     return n
 
 
-async def run(legs: int, seconds: float, rate: int, synth: bool = False) -> dict[str, object]:
+async def run(legs: int, seconds: float, rate: int, synth: bool = False,
+              priority: str = "idle") -> dict[str, object]:
     stop = asyncio.Event()
-    synthesizing = asyncio.ensure_future(keep_synthesizing(stop)) if synth else None
+    synthesizing = asyncio.ensure_future(keep_synthesizing(stop, priority)) if synth else None
     if synth:
         await asyncio.sleep(3)  # the model loaded and the first phrase under way
     pacer, reg = Pacer(), LegRegistry()
@@ -96,6 +97,7 @@ async def run(legs: int, seconds: float, rate: int, synth: bool = False) -> dict
     return {
         "legs": legs, "rate": rate, "seconds": seconds, "frames": frames,
         "synthesis_running": synth, "phrases_synthesized": phrases,
+        **({"kokoro_priority": priority} if synth else {}),
         "frames_per_leg_per_s": round(frames / legs / (seconds + 1), 2),
         "jitter_p50_ms": round(float(np.percentile(jit, 50)), 3),
         "jitter_p99_ms": round(float(np.percentile(jit, 99)), 3),
@@ -111,9 +113,10 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--rate", type=int, default=8000, choices=[8000, 16000])
     ap.add_argument("--synth", action="store_true", help="Kokoro synthesizing throughout")
+    ap.add_argument("--priority", default="idle", choices=["idle", "nice"], help="Kokoro's (tts.kokoro_priority)")
     a = ap.parse_args()
     configure("warning")
-    print(json.dumps(asyncio.run(run(a.legs, a.seconds, a.rate, a.synth))))
+    print(json.dumps(asyncio.run(run(a.legs, a.seconds, a.rate, a.synth, a.priority))))
 
 
 if __name__ == "__main__":

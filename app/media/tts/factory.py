@@ -53,7 +53,7 @@ def build_backend(cfg: TtsSettings, kokoro_voice: str | None = None,
     if cfg.backend == "kokoro":
         try:
             return KokoroTts(kokoro_voice or cfg.kokoro_voice, kokoro_speed or cfg.kokoro_speed,
-                             threads=cfg.kokoro_threads)
+                             threads=cfg.kokoro_threads, priority=cfg.kokoro_priority)
         except (ModelError, TtsError) as exc:
             log.error("tts_kokoro_refused", error=str(exc), speaking_with="espeak-ng")
     # espeak keeps its own concurrency default: its limit is CPU cores, not a

@@ -4,9 +4,15 @@ The model and voices come from registry packages, joined and verified by
 app/media/models.py; nothing is downloaded here. One `KokoroEngine` per process
 holds the ONNX session (~2 s to load, a few hundred MB) and one inference thread;
 each condominium's voice is a `KokoroTts` view on it (a voice is a 510×256 style
-table, 0.5 MB). Inference never runs on the event loop, and its threads run at a
-lower priority (nice) without spin-waiting, so the pacer's 20 ms clock and the
-recognizer always get the CPU first on a 2-core machine.
+table, 0.5 MB). Inference (and resampling) never runs on the event loop, and its
+threads run at the lowest priority without spin-waiting, so the pacer's 20 ms
+clock and the recognizer always get the CPU first on a 2-core machine.
+
+Priority, measured on 2 cores (wake-up lateness of a 5 ms sleep on the loop's
+thread while Kokoro runs flat out on 2 threads): p99 ~1 ms with SCHED_IDLE, as
+with no synthesis at all; 5–10 ms with nice 10. SCHED_IDLE threads only get a
+core nothing else wants, so on a machine busy with other work synthesis slows
+down (the reply deadline and espeak-ng cover that); "nice" is the compromise.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -39,8 +45,9 @@ KOKORO_RATE = 24_000
 # vector per phoneme-sequence length up to this.
 MAX_PHONEMES = 510
 STYLE_DIM = 256
-# Niceness of the inference threads: below the event loop (pacer, recognizer).
+# Niceness of the inference threads when SCHED_IDLE is not used or not allowed.
 INFERENCE_NICE = 10
+Priority = Literal["idle", "nice"]
 
 Audio = np.ndarray[Any, np.dtype[np.float32]]
 
@@ -60,22 +67,25 @@ def load_voice(path: Path) -> Audio:
     return raw.reshape(MAX_PHONEMES, STYLE_DIM)
 
 
-def _lower_priority() -> None:
-    # Linux niceness is per thread, and threads inherit it from the thread that
-    # creates them: ONNX Runtime's intra-op pool is created below, in this thread.
+def _lower_priority(priority: Priority) -> None:
+    # Linux scheduling policy and niceness are per thread, and threads inherit them
+    # from the thread that creates them: ONNX Runtime's intra-op pool is created
+    # (in KokoroEngine.__init__) by this thread.
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INFERENCE_NICE)
+        if priority == "idle":
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (OSError, AttributeError):
-        pass
+        pass  # not Linux, or not allowed: normal priority still works
 
 
 class KokoroEngine:
     """The ONNX session and its single inference thread, shared by every Kokoro voice."""
 
-    _shared: ClassVar[dict[tuple[int, str], KokoroEngine]] = {}
+    _shared: ClassVar[dict[tuple[int, str, str], KokoroEngine]] = {}
     _shared_lock = threading.Lock()
 
-    def __init__(self, threads: int = 2, models_root: Path | None = None) -> None:
+    def __init__(self, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> None:
         """Raises ModelError (naming the package) when the model is missing or corrupt."""
         import onnxruntime as ort  # deferred: ~0.2 s to import, only when Kokoro is chosen
 
@@ -90,7 +100,7 @@ class KokoroEngine:
         # the pacer's and the recognizer's time.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro",
-                                        initializer=_lower_priority)
+                                        initializer=_lower_priority, initargs=(priority,))
         try:
             self._session = self._pool.submit(
                 ort.InferenceSession, str(model), opts, providers=["CPUExecutionProvider"]).result()
@@ -98,13 +108,13 @@ class KokoroEngine:
             raise ModelError(f"kokoro: cannot load {model}: {exc}".splitlines()[0]) from exc
 
     @classmethod
-    def shared(cls, threads: int = 2, models_root: Path | None = None) -> KokoroEngine:
-        """One engine per process (and thread count): reloads and tests reuse it."""
-        key = (threads, str(models_root or models_dir()))
+    def shared(cls, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> KokoroEngine:
+        """One engine per process (and settings): reloads and tests reuse it."""
+        key = (threads, str(models_root or models_dir()), priority)
         with cls._shared_lock:
             engine = cls._shared.get(key)
             if engine is None:
-                engine = cls._shared[key] = cls(threads, models_root)
+                engine = cls._shared[key] = cls(threads, models_root, priority)
             return engine
 
     def voice(self, name: str) -> Audio:
@@ -132,10 +142,20 @@ class KokoroEngine:
         audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         return (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
-    async def run(self, tokens: list[int], style: Audio, speed: float) -> bytes:
-        """`render` on the inference thread; one phrase at a time, in the order asked."""
+    def speak(self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int) -> bytes:
+        """Text to s16le PCM at `rate`; blocking, any thread."""
+        tokens = self.tokens(phonemizer.phonemize_sync(text))
+        if not tokens:
+            raise TtsError(f"kokoro: nothing to say in {text!r}")
+        return trim_silence(resample(self.render(tokens, style, speed), KOKORO_RATE, rate), rate)
+
+    async def run(self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int) -> bytes:
+        """`speak` on the inference thread, one phrase at a time in the order asked.
+        All of it, not only inference: espeak-ng started from the loop's thread would
+        fork a large process there and run at normal priority, and resampling takes a
+        few ms; each showed up as pacing jitter."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self.render, tokens, style, speed)
+        return await loop.run_in_executor(self._pool, self.speak, phonemizer, text, style, speed, rate)
 
 
 class KokoroTts:
@@ -144,10 +164,10 @@ class KokoroTts:
     name = "kokoro"
 
     def __init__(self, voice: str = "pm_alex", speed: float = 1.0, engine: KokoroEngine | None = None,
-                 threads: int = 2, models_root: Path | None = None) -> None:
+                 threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> None:
         """Raises ModelError (naming the package) when the model or voice is missing or
         corrupt, TtsError when espeak-ng (the phonemizer) is not installed."""
-        self.engine = engine or KokoroEngine.shared(threads, models_root)
+        self.engine = engine or KokoroEngine.shared(threads, models_root, priority)
         self.voice = voice
         self.speed = speed
         self._style = self.engine.voice(voice)
@@ -158,11 +178,7 @@ class KokoroTts:
         return f"kokoro:{self.voice}:x{self.speed:g}"
 
     async def synthesize(self, text: str, sample_rate: int) -> bytes:
-        tokens = self.engine.tokens(await self._phonemizer.phonemize(text))
-        if not tokens:
-            raise TtsError(f"kokoro: nothing to say in {text!r}")
-        pcm = await self.engine.run(tokens, self._style, self.speed)
-        return trim_silence(resample(pcm, KOKORO_RATE, sample_rate), sample_rate)
+        return await self.engine.run(self._phonemizer, text, self._style, self.speed, sample_rate)
 
     async def aclose(self) -> None:
         pass  # the engine is the process's, shared by every voice and reload

@@ -73,6 +73,10 @@ class TtsSettings(BaseModel):
     kokoro_voice: KokoroVoiceName = "pm_alex"
     kokoro_speed: float = Field(1.0, ge=0.5, le=2.0)
     kokoro_threads: int = Field(2, ge=1, le=16)
+    # idle: inference gets only CPU nothing else wants (Linux SCHED_IDLE), so pacing
+    # and recognition never wait for it; nice: nice 10, faster on a machine busy
+    # with other work, at some pacing jitter (see app/media/tts/kokoro.py).
+    kokoro_priority: Literal["idle", "nice"] = "idle"
     # Longest a caller waits for one reply segment the voice has not made yet
     # (the visitor's name); past it espeak-ng says that segment. 0 disables it.
     reply_deadline_s: float = Field(0.5, ge=0, le=10)
