@@ -166,8 +166,8 @@ def test_each_condominium_speaks_with_its_own_voice_on_one_engine_and_a_reload_k
               "jardins": CondominiumSpeech(CondominiumVoice(name="pf_dora", numbers="digits"), {})}
     voice = build_voice(cfg, speech)
     apoena, jardins = voice.for_condominium("apoena"), voice.for_condominium("jardins")
-    assert apoena.primary is voice.primary and apoena.primary.voice_key == "kokoro:pm_alex:x1"
-    assert jardins.primary.voice_key == "kokoro:pf_dora:x1"
+    assert apoena.primary is voice.primary and apoena.primary.voice_key.endswith(":pm_alex:x1")
+    assert jardins.primary.voice_key.endswith(":pf_dora:x1")
     assert isinstance(jardins.primary.backend, KokoroTts) and jardins.primary.backend.engine is kokoro.engine
     assert jardins.spoken("apto 501") == "apartamento cinco zero um"
     assert voice.for_condominium("unknown") is voice

@@ -175,7 +175,8 @@ class KokoroTts:
 
     @property
     def voice_key(self) -> str:
-        return f"kokoro:{self.voice}:x{self.speed:g}"
+        # The model's pinned hash too: audio cached from other weights is never played.
+        return f"kokoro:{KOKORO_82M.files[0].sha256[:8]}:{self.voice}:x{self.speed:g}"
 
     async def synthesize(self, text: str, sample_rate: int) -> bytes:
         return await self.engine.run(self._phonemizer, text, self._style, self.speed, sample_rate)
