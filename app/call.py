@@ -216,13 +216,17 @@ class Call:
         if leg is None or leg.closed.is_set():
             return False
         t0 = time.monotonic()
-        pcm = await self._tts.synthesize(text, leg.sample_rate)
-        tts_s = time.monotonic() - t0
-        observe_stage("tts", tts_s)
-        self._stop_hold(role)
-        pb = leg.play(pcm, label=text[:40])
-        done = await pb.done
-        self._note_first_audio(role, pb.first_frame_at)
+        tts_s: float | None = None
+
+        def ready() -> None:  # the reply's first segment is ready to play
+            nonlocal tts_s
+            tts_s = time.monotonic() - t0
+            observe_stage("tts", tts_s)
+            self._stop_hold(role)
+
+        # Segment by segment: cached pieces play while a name is synthesized.
+        done, first_frame_at = await self._tts.speak(leg, text, ready)
+        self._note_first_audio(role, first_frame_at)
         self.log.said(role, text, tts_s=tts_s)
         return done
 

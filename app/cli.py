@@ -1,4 +1,5 @@
-"""`portaria` command line: run the app, check a config file, follow calls live (console)."""
+"""`portaria` command line: run the app, check a config file, follow calls live (console),
+preview a phrase in a condominium's voice (say)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import structlog
 from app import audit_cli, console
 from app.config import Secrets, load_config
 from app.errors import PortariaError
+from app.media.tts import say
 
 
 async def _run(config_path: str) -> int:
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check-config", help="validate the config file and exit")
     audit_cli.add_arguments(sub.add_parser(
         "audit", help="decisions, one call's conversation (--call ID), purge and erase (LGPD)"))
+    say.add_arguments(sub.add_parser("say", help="write a phrase, spoken by a condominium's voice, to a WAV file"))
     console.add_arguments(sub.add_parser(
         "console", help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)"))
     args = parser.parse_args(argv)
@@ -74,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             return _check_config(args.config)
         if args.cmd == "audit":
             return audit_cli.main(args)
+        if args.cmd == "say":
+            from app.logging import configure
+
+            configure("warning", None)
+            return say.main(load_config(args.config), args)
         if args.cmd == "console":
             return console.main(args)
         return asyncio.run(_run(args.config))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.errors import ConfigurationError
 from app.media.stt.settings import SttSettings
-from app.media.tts.settings import TtsSettings
+from app.media.tts.settings import CondominiumVoice, TtsSettings
 from app.webhooks.settings import WebhookSettings
 
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}
@@ -94,7 +94,7 @@ class Phrases(_Model):
     still_calling: str = "Ainda estou falando com o morador, aguarde um instante."  # every reassure_every_s
     resident_prompt: str = (
         "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
-        "Você autoriza a entrada? Responda SIM ou NÃO."
+        "Você autoriza a entrada? Responda sim ou não."
     )
     resident_reprompt: str = "Desculpe, não entendi. Responda sim ou não, ou tecle 1 para sim e 2 para não."
     resident_thanks_yes: str = "Entrada autorizada. Obrigado!"
@@ -164,6 +164,8 @@ class CondominiumSettings(_Model):
     name: str = "Condomínio Apoena"
     directory: str = "data/apartamentos.json"
     phrases: Phrases = Field(default_factory=Phrases)
+    # Kokoro voice, speed and number reading for this building (default: the tts: section's).
+    voice: CondominiumVoice = Field(default_factory=CondominiumVoice)
     endpointing: EndpointingSettings = Field(default_factory=EndpointingSettings)
     resident_call: ResidentCallSettings = Field(default_factory=ResidentCallSettings)
     gate: GateAction = Field(default_factory=GateAction)

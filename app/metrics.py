@@ -16,7 +16,9 @@ from typing import Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting"]
+# tts_wait: how long a caller waited for a reply segment past the moment it was due
+# (the reply's start, or the end of the segment before it); bounded by tts.reply_deadline_s.
+Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting", "tts_wait"]
 STAGES: tuple[str, ...] = get_args(Stage)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -50,6 +52,11 @@ BACKEND_ERRORS = Counter(
     "portaria_backend_errors_total",
     "Errors from external backends (backend: ari, stt, tts, nlu, gate; kind: timeout, http, auth, ...).",
     ["backend", "kind"],
+    registry=REGISTRY,
+)
+TTS_DEADLINE_MISSES = Counter(
+    "portaria_tts_deadline_misses_total",
+    "Reply segments the configured voice had not made within tts.reply_deadline_s, said by espeak-ng instead.",
     registry=REGISTRY,
 )
 HOLD_FILLERS = Counter(

@@ -19,12 +19,14 @@ from app.dialog.context import Conversation
 from app.dialog.nlu import Extractor
 from app.dialog.nlu.factory import build_extractor
 from app.dialog.session import SessionManager
+from app.dialog.spoken_phrases import predictable_phrases
 from app.dialog.visitor_flow import run_visitor
 from app.directory.directory import Directory
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
-from app.media.tts import CachedTts, EspeakTts, TtsError, Voice, build_tts
+from app.media.tts import CondominiumSpeech, build_voice
+from app.media.tts.prewarm import Prewarmer
 from app.records import Decision, RecordWriter, open_store
 from app.records.recordings import DAY, delete_files
 from app.stasis import StasisApp
@@ -54,11 +56,10 @@ class Service:
             "state", sess.id, sess.condominium, field=what, old=old, new=new))
         self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app,
                              timeout=s.ari.timeout_s)
-        self.tts = build_tts(s.tts)
-        # A cloud voice that fails mid-call falls back to espeak, in its own cache.
-        self.fallback_tts: CachedTts | None = None if s.tts.backend == "espeak" else CachedTts(
-            EspeakTts(), Path(s.tts.cache_dir).expanduser() / "espeak-fallback")
-        self.voice = Voice(self.tts, self.fallback_tts)
+        # Kokoro (or a cloud voice) with espeak-ng beside it, a sub-voice per condominium.
+        self.voice = build_voice(s.tts, _speech(s))
+        self.tts, self.fallback_tts = self.voice.primary, self.voice.fallback
+        self.prewarmer = Prewarmer()
         self.stt: SpeechToText | None = build_stt(s.stt)
         self.audit = RecordWriter(open_store(s.audit.url, self.resolve_path(s.audit.path)))
         self.directories: dict[str, Directory] = {}
@@ -85,6 +86,8 @@ class Service:
         self.directories = directories
         self.settings = settings
         self.app.settings = settings
+        # Live calls keep the voice they started with; new ones get the new phrases.
+        build_voice(settings.tts, _speech(settings), base=self.voice)
 
     def resolve_path(self, p: str) -> Path:
         path = Path(p).expanduser()
@@ -106,19 +109,11 @@ class Service:
                                    visitor_channel=s.visitor_channel_id, caller=s.data.get("caller_number")))
 
     async def prewarm(self) -> None:
-        """Synthesize every configured phrase now so the first call hits the cache."""
-        rate = self.settings.media.sample_rate
-        texts = {p for c in self.settings.condominiums.values() for p in c.phrases.model_dump().values()}
-        results = await asyncio.gather(*(self.tts.synthesize(t, rate) for t in texts if "{" not in t),
-                                       return_exceptions=True)
-        failed = [r for r in results if isinstance(r, TtsError)]
-        if failed:
-            # A cloud outage at start must not keep the gate from answering.
-            log.warning("tts_prewarm_failed", failures=len(failed), error=str(failed[0]))
-            self.voice.primary_failed(str(failed[0]))
-            if self.fallback_tts is not None:
-                await asyncio.gather(*(self.fallback_tts.synthesize(t, rate) for t in texts if "{" not in t),
-                                     return_exceptions=True)
+        """Every greeting cached now; every phrase the config and directories make
+        predictable, in the background (app/dialog/spoken_phrases.py)."""
+        jobs = [(self.voice.for_condominium(key), predictable_phrases(condo, self.directories[key]))
+                for key, condo in self.settings.condominiums.items()]
+        await self.prewarmer.run(jobs, self.settings.media.sample_rate)
 
     def apply_retention(self, now: float | None = None) -> int:
         """Delete recordings past each condominium's retention (LGPD); returns files deleted."""
@@ -166,7 +161,12 @@ class Service:
         for srv in self.servers.values():
             await srv.stop()
         await self.ari.aclose()
+        await self.prewarmer.stop()
         aclose = getattr(self.tts.backend, "aclose", None)
         if aclose is not None:
             await aclose()
         self.audit.close()
+
+
+def _speech(s: Settings) -> dict[str, CondominiumSpeech]:
+    return {k: CondominiumSpeech(c.voice, c.phrases.model_dump()) for k, c in s.condominiums.items()}

@@ -185,7 +185,8 @@ class StasisApp:
         session.data["caller_number"] = caller
         session.data["stasis_start_at"] = t0
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
-        call = Call(session, self.ari, self.sessions, self.registry, self.tts, self.media, condo,
+        call = Call(session, self.ari, self.sessions, self.registry, self.tts.for_condominium(condo_key),
+                    self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
                     publish=self.bus.publish, records=self.records, recordings_dir=self.recordings_dir)
         self.calls[session.id] = call

@@ -7,7 +7,7 @@ OpenAI-compatible server (tests/fakes), so the numbers are the app's own cost
 plus Asterisk's transport, not a cloud recognizer's. Prints numbers, asserts
 nothing.
 
-    python bench/bench_calls.py [--greetings 20] [--turns 8] [--capacity 50]
+    python bench/bench_calls.py [--greetings 20] [--turns 8] [--capacity 50] [--tts kokoro|espeak]
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ class Recorder:
         svc.app.flow = flow
 
 
-async def start(env: Any, stt: ScriptedTranscriptionServer) -> tuple[Service, Gate, Recorder]:
+async def start(env: Any, stt: ScriptedTranscriptionServer, tts: str = "kokoro") -> tuple[Service, Gate, Recorder]:
     audit = str(Path(tempfile.mkdtemp()) / "audit.sqlite3")
     # max_calls lifted: the capacity run looks for the limit itself.
-    svc = Service(scenario_settings(env, stt.base_url, audit, top={"max_calls": 1000}),
+    svc = Service(scenario_settings(env, stt.base_url, audit, top={"max_calls": 1000, "tts": {"backend": tts}}),
                   Secrets(ari_password=env.password, api_token=None))
     await svc.start()
     ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
@@ -176,10 +176,16 @@ async def main(args: argparse.Namespace) -> None:
     env = asterisk_env()
     results: list[dict[str, Any]] = []
     async with ScriptedTranscriptionServer([]) as stt:
-        svc, gate, rec = await start(env, stt)
+        svc, gate, rec = await start(env, stt, args.tts)
         try:
+            emit([{"metric": "voice", "backend": svc.voice.primary.voice_key}])
             results += emit(await bench_greeting(gate, rec, args.greetings))
             results += emit(await bench_turns(gate, rec, args.turns))
+            voices = [svc.voice, *svc.voice.condominiums.values()]
+            waits = [w for v in voices for w in v.waits]
+            emit([{"metric": "reply segments: longest wait past due, fallbacks to espeak-ng",
+                   "segments": len(waits), "longest_wait_ms": round(max(waits, default=0) * 1000, 1),
+                   "deadline_fallbacks": sum(v.deadline_misses for v in voices)}])
             await gate.tap.stop()  # its subscribe-all event stream would load this process
             for n in args.capacity:
                 results += emit(await bench_capacity(gate, rec, n, args.seconds))
@@ -195,4 +201,5 @@ if __name__ == "__main__":
     ap.add_argument("--turns", type=int, default=5)
     ap.add_argument("--capacity", type=int, nargs="*", default=[25, 50])
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--tts", default="kokoro", choices=["kokoro", "espeak"], help="the voice (default: the app's)")
     asyncio.run(main(ap.parse_args()))

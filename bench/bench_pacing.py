@@ -6,7 +6,11 @@ timestamps every frame it receives), so the receiving side does not share
 the app's event loop. Audio plays on all legs for D seconds. Prints the frame-interval jitter
 (|interval - 20 ms|) p50/p99/max over all legs, and the pacer's own tick jitter.
 
-    python bench/bench_pacing.py [--legs 50] [--seconds 10]
+    python bench/bench_pacing.py [--legs 50] [--seconds 10] [--synth]
+
+--synth keeps Kokoro synthesizing new phrases in the same process for the whole
+run (as a call with an unknown visitor name, or a prewarm after a reload, does),
+to compare the jitter with synthesis running against the jitter without it.
 """
 
 from __future__ import annotations
@@ -51,7 +55,24 @@ def receiver(port: int, ids: list[bytes], seconds: float, out: mp.Queue[list[lis
     out.put(arrivals)
 
 
-async def run(legs: int, seconds: float, rate: int) -> dict[str, float]:
+async def keep_synthesizing(stop: asyncio.Event, priority: str) -> int:
+    """Kokoro on new text until `stop`: nothing cached, the engine never idle."""
+    from app.media.tts.kokoro import KokoroTts
+
+    tts = KokoroTts("pm_alex", priority="nice" if priority == "nice" else "idle")
+    n = 0
+    while not stop.is_set():
+        await tts.synthesize(f"Visitante número {n}, Pedro da Silva, está na portaria.", 8000)
+        n += 1
+    return n
+
+
+async def run(legs: int, seconds: float, rate: int, synth: bool = False,
+              priority: str = "idle") -> dict[str, object]:
+    stop = asyncio.Event()
+    synthesizing = asyncio.ensure_future(keep_synthesizing(stop, priority)) if synth else None
+    if synth:
+        await asyncio.sleep(3)  # the model loaded and the first phrase under way
     pacer, reg = Pacer(), LegRegistry()
     srv = AudioSocketServer("visitor", "127.0.0.1", 0, reg, pacer)
     await srv.start()
@@ -65,6 +86,8 @@ async def run(legs: int, seconds: float, rate: int) -> dict[str, float]:
         leg.play(b"\x10\x00" * (rate * int(seconds + 3)))
     arrivals = await asyncio.to_thread(q.get)
     proc.join()
+    stop.set()
+    phrases = await synthesizing if synthesizing is not None else 0
     for leg in legs_up:
         leg.close("bench over")
     await srv.stop()
@@ -73,6 +96,8 @@ async def run(legs: int, seconds: float, rate: int) -> dict[str, float]:
     frames = sum(len(a) for a in arrivals)
     return {
         "legs": legs, "rate": rate, "seconds": seconds, "frames": frames,
+        "synthesis_running": synth, "phrases_synthesized": phrases,
+        **({"kokoro_priority": priority} if synth else {}),
         "frames_per_leg_per_s": round(frames / legs / (seconds + 1), 2),
         "jitter_p50_ms": round(float(np.percentile(jit, 50)), 3),
         "jitter_p99_ms": round(float(np.percentile(jit, 99)), 3),
@@ -87,9 +112,11 @@ def main() -> None:
     ap.add_argument("--legs", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--rate", type=int, default=8000, choices=[8000, 16000])
+    ap.add_argument("--synth", action="store_true", help="Kokoro synthesizing throughout")
+    ap.add_argument("--priority", default="idle", choices=["idle", "nice"], help="Kokoro's (tts.kokoro_priority)")
     a = ap.parse_args()
     configure("warning")
-    print(json.dumps(asyncio.run(run(a.legs, a.seconds, a.rate))))
+    print(json.dumps(asyncio.run(run(a.legs, a.seconds, a.rate, a.synth, a.priority))))
 
 
 if __name__ == "__main__":

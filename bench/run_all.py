@@ -21,12 +21,16 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 
 RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
+    ("Kokoro voice", [PY, str(HERE / "bench_kokoro.py")]),
+    ("Intelligibility (Whisper WER at telephone quality)", [PY, str(HERE / "bench_intelligibility.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
     ("Embedded recognizer (Whisper base): accuracy, latency, capacity", [PY, str(HERE / "bench_stt.py"), "--capacity"]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
     ("Call records (SQLite, PostgreSQL)", [PY, str(HERE / "bench_records.py"), "--postgres"]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
+    ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, str(HERE / "bench_pacing.py"), "--legs", "50",
+                                                         "--seconds", "10", "--synth"]),
     ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
     ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
      [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],

@@ -71,6 +71,9 @@ def make_settings(**overrides: Any) -> Settings:
         "log": {"level": "info", "file": None},
         "ari": {"app": TEST_APP},
         "audit": {"path": str(Path(tempfile.gettempdir()) / "portaria-test-audit.sqlite3")},
+        # espeak-ng unless a test is about Kokoro (tests/test_kokoro*.py): instant and
+        # light, so the call tests' timings do not depend on a neural voice's cache.
+        "tts": {"backend": "espeak"},
     }
     for k, v in overrides.items():
         base[k] = {**base.get(k, {}), **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v

@@ -1,92 +1,89 @@
-"""Natural-voice test speech at telephone quality, for tests and benchmarks of a
-Whisper recognizer (which cannot read espeak-ng's robotic voice).
+"""Natural-voice test audio: what a caller sounds like on a gate's phone line.
 
-    natural_clip("Quem é?", "pf_dora", 8000) -> s16le mono PCM bytes
+Whisper cannot read espeak-ng speech, so tests of a recognizer need a natural
+voice. `natural_clip` speaks `text` with Kokoro (the app's embedded voice, its
+model from the registry packages), then makes it sound like a telephone line:
+resampled to `rate`, band-limited to 300–3400 Hz (100 Hz raised-cosine
+skirts, nothing below 200 or above 3500 Hz), with light noise that is the
+same every run (seeded by the text). Clips are cached on disk by text, voice
+and rate, so a rerun costs nothing; a first run costs ~1 s of CPU per clip.
 
-Kokoro (the embedded voice) speaks the text; the audio is taken to 8 kHz, band-
-limited to the telephone's 300-3400 Hz and given light noise seeded from the
-text, so the same arguments always give the same bytes. Clips are cached on disk
-(~/.cache/portaria/testaudio, or $PORTARIA_TESTAUDIO_DIR) keyed by text, voice
-and rate: Kokoro takes ~1 s per phrase on a busy 2-core machine.
+    from tests.speech_audio import natural_clip
+    pcm = natural_clip("Quero falar com o apartamento 501")  # s16le, 8 kHz
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
-import threading
-from concurrent.futures import Future
+import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from app.media.tts.resample import resample
+from app.media.tts.kokoro import KOKORO_RATE, KokoroEngine
+from app.media.tts.normalize import speech_text
+from app.media.tts.phonemes import EspeakPhonemizer
+from app.media.tts.resample import resample, trim_silence
 
-TELEPHONE_RATE = 8000
+VERSION = 1  # bump when the recipe changes: old clips are then never reused
 BAND_HZ = (300.0, 3400.0)
-NOISE_DBFS = -55.0  # light line hiss: present, far below speech
-_VERSION = "v1"  # bump when the processing changes, so cached clips are remade
-
-_lock = threading.Lock()
-_loop: asyncio.AbstractEventLoop | None = None
-_voices: dict[str, Any] = {}
+NOISE_DBFS = -50.0  # a quiet line: audible hiss, far below speech (~-20 dBFS)
 
 
-def cache_dir() -> Path:
-    d = Path(os.environ.get("PORTARIA_TESTAUDIO_DIR", "~/.cache/portaria/testaudio")).expanduser()
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+def clips_dir() -> Path:
+    return Path(os.environ.get("PORTARIA_TEST_CLIPS", "~/.cache/portaria/test-clips")).expanduser()
 
 
-def _kokoro_loop() -> asyncio.AbstractEventLoop:
-    """One event loop on a daemon thread for Kokoro: callers may be sync or inside a test's loop."""
-    global _loop
-    if _loop is None:
-        loop = asyncio.new_event_loop()
-        threading.Thread(target=loop.run_forever, name="testaudio-kokoro", daemon=True).start()
-        _loop = loop
-    return _loop
-
-
-async def _speak(text: str, voice: str) -> bytes:
-    from app.media.tts.kokoro import KokoroTts
-
-    tts = _voices.get(voice)
-    if tts is None:
-        tts = _voices[voice] = KokoroTts(voice=voice, threads=2)
-    pcm: bytes = await tts.synthesize(text, 24_000)
-    return pcm
-
-
-def telephone(pcm24k: bytes, rate: int, seed: bytes) -> bytes:
-    """8 kHz, 300-3400 Hz band, light deterministic noise; then at `rate` (16 kHz for wideband tests)."""
-    narrow = np.frombuffer(resample(pcm24k, 24_000, TELEPHONE_RATE), dtype="<i2").astype(np.float64)
-    spectrum = np.fft.rfft(narrow)
-    freqs = np.fft.rfftfreq(len(narrow), 1 / TELEPHONE_RATE)
+def telephone(pcm: bytes, rate: int, seed: int) -> bytes:
+    """Band-limit s16le PCM at `rate` to 300–3400 Hz (smooth edges) and add faint noise."""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    if x.size == 0:
+        return pcm
+    spec = np.fft.rfft(x)
+    f = np.fft.rfftfreq(x.size, 1 / rate)
     lo, hi = BAND_HZ
-    # Soft edges (100 Hz ramps) instead of a brick wall: a brick wall rings.
-    gain = np.clip((freqs - (lo - 100)) / 100, 0, 1) * np.clip(((hi + 100) - freqs) / 100, 0, 1)
-    band = np.fft.irfft(spectrum * gain, n=len(narrow))
-    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed).digest()[:8], "little"))
-    band += rng.normal(0.0, 32768 * 10 ** (NOISE_DBFS / 20), len(band))
-    out = np.clip(band, -32768, 32767).astype("<i2").tobytes()
-    return resample(out, TELEPHONE_RATE, rate) if rate != TELEPHONE_RATE else out
+    # Raised-cosine edges 100 Hz wide: a brick wall would ring.
+    gain = np.clip((f - (lo - 100)) / 100, 0, 1) * np.clip(((hi + 100) - f) / 100, 0, 1)
+    gain = 0.5 - 0.5 * np.cos(np.pi * gain)
+    y = np.fft.irfft(spec * gain, n=x.size)
+    rng = np.random.default_rng(seed)
+    y += rng.normal(0, 32768 * 10 ** (NOISE_DBFS / 20), x.size)
+    return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
 
 
 def natural_clip(text: str, voice: str = "pm_alex", rate: int = 8000) -> bytes:
-    """`text` said by a Kokoro voice (pm_alex, pf_dora, pm_santa), at telephone quality, at `rate`."""
-    key = hashlib.sha256(f"{_VERSION}|{voice}|{rate}|{text}".encode()).hexdigest()[:24]
-    path = cache_dir() / f"{key}.pcm"
+    """`text` spoken by Kokoro's `voice`, as heard on a phone line: s16le mono PCM at `rate`."""
+    key = hashlib.sha256(f"{VERSION}|{voice}|{rate}|{text}".encode()).hexdigest()
+    path = clips_dir() / f"{key[:32]}.slin"
     if path.exists():
         return path.read_bytes()
-    with _lock:  # one synthesis at a time: Kokoro takes both cores anyway
-        if path.exists():
-            return path.read_bytes()
-        fut: Future[bytes] = asyncio.run_coroutine_threadsafe(_speak(text, voice), _kokoro_loop())
-        pcm = telephone(fut.result(timeout=120), rate, key.encode())
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pcm)
-        tmp.replace(path)
-        return pcm
+    engine = KokoroEngine.shared()
+    tokens = engine.tokens(EspeakPhonemizer().phonemize_sync(speech_text(text)))
+    pcm = trim_silence(resample(engine.render(tokens, engine.voice(voice), 1.0), KOKORO_RATE, rate), rate)
+    out = telephone(pcm, rate, seed=int(key[:8], 16))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # atomic: parallel runs share the folder
+    with os.fdopen(fd, "wb") as f:
+        f.write(out)
+    os.replace(tmp, path)
+    return out
+
+
+class Whisper:
+    """Whisper base (faster-whisper, int8) as the intelligibility judge of tests and benches:
+    greedy, temperature 0, Portuguese. Loads in ~1 s; ~0.6 s per utterance on 2 cores."""
+
+    def __init__(self, threads: int = 2) -> None:
+        from faster_whisper import WhisperModel
+
+        from app.media.models import WHISPER_BASE, ensure_model
+
+        self.model = WhisperModel(str(ensure_model(WHISPER_BASE)), device="cpu", compute_type="int8",
+                                  cpu_threads=threads)
+
+    def text(self, pcm: bytes, rate: int) -> str:
+        audio = np.frombuffer(resample(pcm, rate, 16000), dtype="<i2").astype(np.float32) / 32768
+        segments, _ = self.model.transcribe(audio, language="pt", beam_size=1, temperature=0.0,
+                                            condition_on_previous_text=False, vad_filter=False)
+        return " ".join(s.text.strip() for s in segments).strip()

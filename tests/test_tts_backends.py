@@ -343,8 +343,8 @@ async def test_azure_empty_text_needs_no_sdk_call(closed_port: int) -> None:
 
 # --- factory ------------------------------------------------------------------
 
-def test_factory_default_is_espeak_behind_the_cache(tmp_path: Path) -> None:
-    tts = build_tts(TtsSettings(cache_dir=str(tmp_path / "tts"), memory_cache_mb=1))
+def test_factory_espeak_behind_the_cache(tmp_path: Path) -> None:
+    tts = build_tts(TtsSettings(backend="espeak", cache_dir=str(tmp_path / "tts"), memory_cache_mb=1))
     assert isinstance(tts, CachedTts) and isinstance(tts.backend, EspeakTts)
     assert tts.voice_key == "espeak:pt-br:s165:p45"
     assert (tmp_path / "tts").is_dir()

@@ -190,7 +190,7 @@ def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> st
     elif res.status == "apartment_only" and len(res.apartments) == 1:
         conv.apartment, conv.resident = res.apartments[0], None
     elif res.status == "ambiguous":
-        options = _options(res)
+        options = options_text(res)
         return p.ask_choice.format(options=options)
     elif res.status == "not_found":
         if visit.apartment is not None:
@@ -207,8 +207,9 @@ def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> st
     return None
 
 
-def _options(res: Resolution) -> str:
-    # The same options, in the same order, that an answer like "a primeira" is read against.
+def options_text(res: Resolution) -> str:
+    """The {options} of ask_choice: whom an ambiguous resolution is between, in the same
+    order that an answer like "a primeira" is read against."""
     names = [f"{o.resident.name}, do {o.apartment.label()}" if isinstance(o, ResidentMatch)
              else f"o apartamento {o.label()}" for o in res.offered()]
     return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]

@@ -26,6 +26,7 @@ class CachedTts:
         self.backend = backend
         self.name = backend.name
         self._dir = cache_dir
+        self.cache_dir = cache_dir
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self._mem: OrderedDict[str, bytes] = OrderedDict()

@@ -9,9 +9,9 @@ we split the text into clauses ourselves and put each clause's punctuation back.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
+import subprocess
 
 from app.media.tts.base import TtsError
 
@@ -49,27 +49,31 @@ class EspeakPhonemizer:
         self._exe = exe
         self.voice = voice
 
-    async def _ipa_lines(self, lines: list[str]) -> list[str]:
-        proc = await asyncio.create_subprocess_exec(
-            self._exe, "-q", "-v", self.voice, "--ipa", "--tie=^",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await proc.communicate("\n".join(lines).encode() + b"\n")
+    def _ipa_lines_sync(self, lines: list[str]) -> list[str]:
+        try:
+            proc = subprocess.run([self._exe, "-q", "-v", self.voice, "--ipa", "--tie=^"],
+                                  input="\n".join(lines).encode() + b"\n", capture_output=True,
+                                  check=False, timeout=10)  # a stuck espeak-ng must not hold the engine
+        except subprocess.TimeoutExpired:
+            raise TtsError("kokoro: espeak-ng gave no phonemes within 10 s") from None
         if proc.returncode != 0:
-            raise TtsError(f"kokoro: espeak-ng exit {proc.returncode}: {err.decode(errors='replace').strip()}")
-        return [ln for ln in out.decode().splitlines() if ln.strip()]
+            raise TtsError(f"kokoro: espeak-ng exit {proc.returncode}: "
+                           f"{proc.stderr.decode(errors='replace').strip()}")
+        return [ln for ln in proc.stdout.decode().splitlines() if ln.strip()]
 
-    async def phonemize(self, text: str) -> str:
+    def phonemize_sync(self, text: str) -> str:
+        """Blocking: Kokoro calls it on its inference thread (see kokoro.py)."""
         clauses = split_clauses(text)
         if not clauses:
             return ""
         bodies = [b for b, _ in clauses]
         # One espeak-ng start for the whole text: a line per clause comes back.
         # It may split a long clause itself; then ask clause by clause.
-        lines = await self._ipa_lines(bodies)
+        lines = self._ipa_lines_sync(bodies)
         if len(lines) != len(bodies):
-            lines = [" ".join(await self._ipa_lines([b])) for b in bodies]
-        parts = []
-        for ipa, (_, punct) in zip(lines, clauses, strict=True):
-            parts.append(_kokoro_symbols(ipa) + punct)
-        return " ".join(parts)
+            lines = [" ".join(self._ipa_lines_sync([b])) for b in bodies]
+        return _join(lines, clauses)
+
+
+def _join(lines: list[str], clauses: list[tuple[str, str]]) -> str:
+    return " ".join(_kokoro_symbols(ipa) + punct for ipa, (_, punct) in zip(lines, clauses, strict=True))

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.errors import ConfigurationError
+from app.media.tts.normalize import NumberStyle
 
 
 class TtsConfigError(ConfigurationError, ValueError):
@@ -39,19 +40,49 @@ _PITCH = re.compile(
 _AZURE_VOICE = re.compile(r"^[A-Za-z]{2,3}-[A-Za-z0-9]+-[A-Za-z0-9:._-]+$")
 
 
+KokoroVoiceName = Literal["pm_alex", "pf_dora", "pm_santa"]  # the Brazilian voices kokoro-js ships
+
+
+class CondominiumVoice(BaseModel):
+    """A condominium's own voice (`condominiums.<key>.voice`); unset fields follow `tts:`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: KokoroVoiceName | None = None
+    speed: float | None = Field(None, ge=0.5, le=2.0)
+    numbers: NumberStyle | None = None
+
+
 class TtsSettings(BaseModel):
     # extra="forbid": a misspelt key ("timeout" for "timeout_s") is an error, not a silent default.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # "espeak" is embedded and needs no key or network: the default, and what
-    # the app falls back to when nothing is configured.
-    backend: Literal["espeak", "azure", "openai"] = "espeak"
+    # "kokoro" (Kokoro-82M, natural) and "espeak" (espeak-ng, robotic, instant) are
+    # embedded and need no key or network. Kokoro is the default; espeak-ng is what
+    # speaks when Kokoro's model is missing, a segment misses its deadline, or a
+    # cloud voice fails.
+    backend: Literal["kokoro", "espeak", "azure", "openai"] = "kokoro"
     cache_dir: str = "~/.cache/portaria/tts"
     memory_cache_mb: int = Field(64, ge=1)
     # Cloud backends only: a reply later than this is worse than an error the
     # dialog can handle. Covers the wait for a concurrency slot too.
     timeout_s: float = Field(DEFAULT_TIMEOUT_S, gt=0, le=60)
     max_concurrency: int = Field(DEFAULT_MAX_CONCURRENCY, ge=1, le=100)
+
+    # Kokoro: the default voice and speed (a condominium may pick its own, see
+    # CondominiumVoice); ONNX Runtime threads for the one inference at a time.
+    kokoro_voice: KokoroVoiceName = "pm_alex"
+    kokoro_speed: float = Field(1.0, ge=0.5, le=2.0)
+    kokoro_threads: int = Field(2, ge=1, le=16)
+    # idle: inference gets only CPU nothing else wants (Linux SCHED_IDLE), so pacing
+    # and recognition never wait for it; nice: nice 10, faster on a machine busy
+    # with other work, at some pacing jitter (see app/media/tts/kokoro.py).
+    kokoro_priority: Literal["idle", "nice"] = "idle"
+    # Longest a caller waits for one reply segment the voice has not made yet
+    # (the visitor's name); past it espeak-ng says that segment. 0 disables it.
+    reply_deadline_s: float = Field(0.5, ge=0, le=10)
+    # How numbers are read: "cardinal" (501: quinhentos e um) or "digits" (cinco zero um).
+    numbers: NumberStyle = "cardinal"
 
     # espeak-ng (names kept from the first config format).
     voice: str = "pt-br"

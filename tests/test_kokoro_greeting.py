@@ -1,0 +1,46 @@
+"""The greeting in Kokoro's voice, heard by a phone on the real Asterisk."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.ari import AriClient
+from app.config import Secrets
+from app.service import Service
+from tests.asterisk_env import AsteriskEnv
+from tests.conftest import TEST_APP, make_settings, wait_clean
+from tests.phone import Phones, speech_onset
+from tests.speech_audio import Whisper
+
+
+@pytest.fixture
+async def kokoro_app(aenv: AsteriskEnv, clean_asterisk: None, tmp_path: Path) -> AsyncIterator[Service]:
+    # A cache of its own: the greeting must be made at start, before the first call.
+    settings = make_settings(ari={"url": aenv.ari_url, "app": TEST_APP},
+                             tts={"backend": "kokoro", "cache_dir": str(tmp_path / "tts")})
+    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=None))
+    await svc.start()
+    yield svc
+    await svc.stop()
+
+
+async def test_the_first_caller_hears_the_greeting_in_kokoros_voice(
+        kokoro_app: Service, phones: Phones, ari: AriClient) -> None:
+    voice = kokoro_app.voice.for_condominium("apoena")
+    greeting = kokoro_app.settings.condominiums["apoena"].phrases.greeting
+    assert voice.primary.name == "kokoro"
+    assert voice.cached(greeting, 8000) is not None, "the greeting was not ready when calls were let in"
+    phone = await phones.dial("100", wait=5)
+    await phone.wait_hung_up(timeout=20)
+    x, rate = await phone.heard()
+    onset = speech_onset(x, rate)
+    assert onset is not None and onset <= 1.5, f"greeting began {onset} s after answer"
+    start = int(onset * rate)
+    heard = Whisper().text(x[start:start + 4 * rate].astype("<i2").tobytes(), rate)
+    assert {"condomínio", "ajudar"} <= {w.strip(".,!?").lower() for w in heard.split()}, heard
+    assert np.abs(x).max() > 1000
+    assert (await wait_clean(ari, kokoro_app)) == ([], [], 0)
