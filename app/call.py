@@ -38,6 +38,7 @@ from app.media.vad import EndpointerConfig
 from app.metrics import BACKEND_ERRORS, observe_stage
 from app.records import CallLog, RecordWriter
 from app.records.recordings import day_folder, write_flac
+from app.turns import TurnTaker
 
 log = structlog.get_logger(__name__)
 
@@ -96,6 +97,7 @@ class Call:
         self.log = CallLog(session.id, records.add_turn if records else None, publish, session.condominium,
                            started=session.started_monotonic)
         self._deciding_answer: tuple[bytes, int] | None = None
+        self.turn_taking = TurnTaker(condo.endpointing)
         self._expect_stasis = expect_stasis
         self.session = session
         self.condo = condo
@@ -224,8 +226,15 @@ class Call:
             observe_stage("tts", tts_s)
             self._stop_hold(role)
 
+        listener = self.listeners.get(role)
+        if listener is not None and self.turn_taking.caller_resumed(role, listener):
+            # They went on talking while we prepared this: it answers half a turn. Never
+            # start it; their next words are joined to the last (app/turns.py).
+            log.info("reply_withheld_caller_speaking", role=role)
+            return False
         # Segment by segment: cached pieces play while a name is synthesized.
         done, first_frame_at = await self._tts.speak(leg, text, ready)
+        self.turn_taking.replied(role, first_frame_at)
         self._note_first_audio(role, first_frame_at)
         self.log.said(role, text, tts_s=tts_s)
         return done
@@ -290,34 +299,57 @@ class Call:
         if heard.kind != "speech" or heard.utterance is None:
             return Input(heard.kind, digit=heard.digit)
         u = heard.utterance
-        turn: dict[str, Any] = {"role": role, "speech_end": u.end, "endpointing_s": heard.emitted_at - u.end}
+        pcm, start, end = u.pcm, u.start, u.end
+        previous = self.turn_taking.continues(role, u) if transcribe else None
+        if previous is not None:
+            # They spoke again before our reply was heard: the same turn, recognized whole.
+            pcm, start = self.turn_taking.join(previous, u)
+            hint = previous.hint
+            log.info("turn_continued", role=role)
+        turn: dict[str, Any] = {"role": role, "speech_end": end, "endpointing_s": heard.emitted_at - end}
         text: str | None = None
         heard_as: Transcript | None = None
         self._pending_turn = turn
         if transcribe and self._stt is not None:
-            self._start_hold(role, u.end)
+            self._start_hold(role, end)
             t0 = time.monotonic()
-            try:
-                heard_as = await self._stt.transcribe(u.pcm, u.sample_rate, hint)
-                text = heard_as.text
-                self._stt_failures = 0
-            except SttError as exc:
-                self._stt_failures += 1
-                BACKEND_ERRORS.labels(backend="stt", kind="error").inc()
-                log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
+            heard_as = await self._recognize(role, pcm, u.sample_rate, hint)
+            listener = self.listeners.get(role)
+            more = None if heard_as is None or listener is None else \
+                await self.turn_taking.more_after_unfinished(role, heard_as.text, listener)
+            if more is not None:
+                # "aqui é o …": they went on; one recognition of the whole sentence.
+                pcm, end = pcm + more.pcm, more.end
+                turn.update(speech_end=end, endpointing_s=time.monotonic() - end)
+                heard_as = await self._recognize(role, pcm, u.sample_rate, hint)
+            text = heard_as.text if heard_as is not None else None
             turn["stt_s"] = time.monotonic() - t0
+            self.turn_taking.remember(role, pcm, u.sample_rate, start, end, hint)
         # Opened before the stages are observed, so they land on this turn.
         self.log.heard(role, text or "", source=self._stt.name if self._stt else None, timings={
-            "speech_start_s": self.log.since_start(u.start), "speech_end_s": self.log.since_start(u.end)})
+            "speech_start_s": self.log.since_start(start), "speech_end_s": self.log.since_start(end)})
         observe_stage("endpointing", turn["endpointing_s"])
         if "stt_s" in turn:
             observe_stage("stt", turn["stt_s"])
         if role == "resident":
-            self._deciding_answer = (u.pcm, u.sample_rate)  # the last one heard decides
+            self._deciding_answer = (pcm, u.sample_rate)  # the last one heard decides
+        continues = previous is not None
         if heard_as is None:
-            return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate)
-        return Input("speech", text=text, pcm=u.pcm, sample_rate=u.sample_rate, choice=heard_as.choice,
-                     scored=heard_as.scored, unsure=heard_as.unsure)
+            return Input("speech", text=text, pcm=pcm, sample_rate=u.sample_rate, continues=continues)
+        return Input("speech", text=text, pcm=pcm, sample_rate=u.sample_rate, choice=heard_as.choice,
+                     scored=heard_as.scored, unsure=heard_as.unsure, continues=continues)
+
+    async def _recognize(self, role: Role, pcm: bytes, rate: int, hint: SttHint | None) -> Transcript | None:
+        assert self._stt is not None
+        try:
+            heard_as = await self._stt.transcribe(pcm, rate, hint)
+        except SttError as exc:
+            self._stt_failures += 1
+            BACKEND_ERRORS.labels(backend="stt", kind="error").inc()
+            log.warning("stt_failed", role=role, error=str(exc), failures=self._stt_failures)
+            return None
+        self._stt_failures = 0
+        return heard_as
 
     async def call_resident(self, number: str) -> RingOutcome:
         rc = self.condo.resident_call

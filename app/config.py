@@ -132,6 +132,14 @@ class EndpointingSettings(_Model):
     # Loud frames in a row that interrupt our prompt; 3 = 60 ms keeps the prompt's
     # stop within ~100 ms of the caller's first syllable at the phone.
     barge_in_frames: int = Field(3, ge=1, le=25)
+    # Turn-taking (README "Turn-taking"). Speech again before our reply has been heard
+    # this long is the same turn; joined and recognized once.
+    continuation_seconds: float = Field(0.3, ge=0, le=2)
+    # ... as long as it starts within this of the previous fragment's end.
+    continuation_max_gap_seconds: float = Field(2.0, ge=0, le=10)
+    # A fragment that ends like an unfinished sentence ("aqui é o", "para o,") waits this
+    # long for more speech before we reply.
+    unfinished_wait_seconds: float = Field(1.0, ge=0, le=5)
 
 
 class ResidentCallSettings(_Model):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import websockets
 
 from app.ari import AriClient
@@ -74,6 +75,13 @@ class Gate:
         name = "say-" + uuid.uuid5(uuid.NAMESPACE_URL, text).hex[:12]
         return self.phones.sound(name, pcm, 8000)
 
+    def paused_speech(self, first: str, pause_s: float, then: str) -> str:
+        """One utterance with a pause inside it, as people make at a comma."""
+        gap = np.zeros(int(pause_s * 8000), dtype=np.int16)
+        pcm = np.concatenate([synth_speech(first, 8000), gap, synth_speech(then, 8000)]).tobytes()
+        name = "say-" + uuid.uuid5(uuid.NAMESPACE_URL, f"{first}|{pause_s}|{then}").hex[:12]
+        return self.phones.sound(name, pcm, 8000)
+
     async def set_global(self, name: str, value: str) -> None:
         await self.ari._call("POST", "/asterisk/variable", {"variable": name, "value": value})
 
@@ -94,7 +102,9 @@ class Gate:
 
     async def visitor(self, says: list[str], caller: str = "7100", wait: float = 60, record: bool = True) -> PhoneCall:
         """A visitor phone that speaks each item after our prompt goes quiet ("DTMF:…" presses keys)."""
-        variables = {f"SAY{i}": (s if s.startswith("DTMF:") else self.speech(s)) for i, s in enumerate(says, 1)}
+        # An item is words to speak, "DTMF:keys", or a sound already made (its path).
+        variables = {f"SAY{i}": (s if s.startswith(("DTMF:", "/")) else self.speech(s))
+                     for i, s in enumerate(says, 1)}
         tag = f"visitor-{caller}-{uuid.uuid4().hex[:6]}"
         rec = self.phones.dir / tag
         variables.update({"REC": self.phones.env.remote(rec) if record else "", "WAIT": str(wait),

@@ -33,6 +33,10 @@ class Input:
     scored: bool = False
     # The text may hold words the recognizer's prompt put there: confirm before acting.
     unsure: bool = False
+    # The caller went on with the turn the previous Input began (they spoke again before
+    # our reply to it was heard): this is the whole turn, recognized at once; undo
+    # whatever the previous Input changed and decide once.
+    continues: bool = False
 
 
 class CallPort(Protocol):

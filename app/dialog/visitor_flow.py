@@ -9,6 +9,8 @@ an uncertain match is confirmed, an ambiguous one is asked about, never guessed.
 from __future__ import annotations
 
 import asyncio
+import copy
+from dataclasses import dataclass
 
 import structlog
 
@@ -17,12 +19,12 @@ from app.dialog.context import Conversation
 from app.dialog.hints import CONFIRM_HINT, read_reply, visitor_hint
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
-from app.dialog.nlu.model import Slot
+from app.dialog.nlu.model import Slot, VisitState
 from app.dialog.ports import Input, SttHint
 from app.dialog.resident_flow import Outcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
-from app.directory.model import Apartment, ResidentMatch
+from app.directory.model import Apartment, Resident, ResidentMatch
 from app.directory.numbers import ApartmentRef
 from app.metrics import stage_timer
 from app.records import Decision
@@ -79,8 +81,14 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
     pending_confirm: ResidentMatch | Apartment | None = None
     asked: Resolution | None = None  # the choice question the visitor is answering
     not_understood = 0  # utterances in a row heard as nothing (noise, mumbling): the keypad after a few
+    undo: _Undo | None = None  # what this conversation knew before the last turn
     for _turn in range(conv.condo.max_visitor_turns):
         heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
+        if heard.continues and undo is not None:
+            # The last turn was half a sentence: forget what it taught, read the whole once.
+            pending_confirm, asked, not_understood = undo.restore(conv)
+        undo = _Undo(copy.deepcopy(conv.visit), conv.apartment, conv.resident, pending_confirm, asked,
+                     not_understood)
         if heard.kind == "closed":
             return None
         if heard.kind == "dtmf" and pending_confirm is not None and heard.digit in KEYPAD_CONFIRM:
@@ -150,6 +158,21 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
         conv.visit.awaiting = _slot_asked(conv, question)
         await _say(conv, question)
     return None
+
+
+@dataclass(frozen=True)
+class _Undo:
+    visit: VisitState
+    apartment: Apartment | None
+    resident: Resident | None
+    pending_confirm: ResidentMatch | Apartment | None
+    asked: Resolution | None
+    not_understood: int
+
+    def restore(self, conv: Conversation) -> tuple[ResidentMatch | Apartment | None, Resolution | None, int]:
+        conv.visit = copy.deepcopy(self.visit)
+        conv.apartment, conv.resident = self.apartment, self.resident
+        return self.pending_confirm, self.asked, self.not_understood
 
 
 def _slot_asked(conv: Conversation, question: str) -> Slot | None:

@@ -44,7 +44,9 @@ class Listener:
         self._closed_sent = False
         self._watch: asyncio.Task[None] | None = None
         self.speech_started_at: float | None = None
+        self.speaking = asyncio.Event()  # set while the caller is in an utterance
         self.barge_ins = 0
+        self._back: list[Heard] = []
 
     def start(self) -> None:
         # Frames that arrived before the listener existed wait in the leg's queue.
@@ -66,7 +68,13 @@ class Listener:
         while not self._out.empty():
             self._out.get_nowait()
 
+    def push_back(self, heard: Heard) -> None:
+        """Return an input taken too early (a key pressed while waiting for more speech)."""
+        self._back.append(heard)
+
     async def next(self, timeout: float) -> Heard:
+        if self._back:
+            return self._back.pop(0)
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(self._out.get(), timeout)
@@ -109,11 +117,13 @@ class Listener:
         for ev in events:
             if isinstance(ev, SpeechStarted):
                 self.speech_started_at = ev.t
+                self.speaking.set()
                 if ev.barge_in and self.barge_in and self.leg.playing:
                     self.barge_ins += 1
                     self.leg.stop_playback()
                     log.info("barge_in", role=self.leg.role)
             else:
                 self.speech_started_at = None
+                self.speaking.clear()
                 u = ev.utterance
                 self._out.put_nowait(Heard("speech", u.end, utterance=u, emitted_at=now))
