@@ -22,6 +22,7 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, str(HERE / "bench_tts.py")]),
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
+    ("Stalled cloud backends: time to the fallback", [PY, str(HERE / "bench_stalls.py"), "--runs", "20"]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
