@@ -21,6 +21,7 @@ from app.media.stt import (
     directory_prompt,
 )
 from tests.fakes.openai_server import Reply, ScriptedTranscriptionServer
+from tests.fakes.stall import Stall
 
 
 def pcm(seconds: float, rate: int) -> bytes:
@@ -104,6 +105,19 @@ async def test_timeout_raises_stt_error_in_time() -> None:
         t0 = time.monotonic()
         with pytest.raises(SttError, match=r"'openai'.*0\.5 s"):
             await stt.transcribe(pcm(0.5, 8000), 8000)
+        assert time.monotonic() - t0 < 0.5 + 0.5
+        await stt.aclose()
+
+
+async def test_own_timeout_bounds_the_whole_call_even_against_a_trickle() -> None:
+    # The SDK's timeout is per read: a server trickling its answer a byte every
+    # 50 ms never trips it. The backend's own timeout_s must, without LimitedStt.
+    async with ScriptedTranscriptionServer([Reply("tarde demais", stall=Stall.TRICKLE)]) as srv:
+        stt = stt_for(srv, timeout_s=0.5)
+        t0 = time.monotonic()
+        with pytest.raises(SttError, match=r"'openai'.*no transcript within 0\.5 s"):
+            await asyncio.wait_for(stt.transcribe(pcm(0.5, 8000), 8000), 5)
+        # Margin: see MARGIN_S in tests/test_cloud_stalls.py (busy 2-core machine).
         assert time.monotonic() - t0 < 0.5 + 0.5
         await stt.aclose()
 
