@@ -24,6 +24,7 @@ RUNS: list[tuple[Any, ...]] = [
     ("NLU", [PY, str(HERE / "bench_nlu.py")]),
     ("Stalled cloud backends: time to the fallback", [PY, str(HERE / "bench_stalls.py"), "--runs", "20"]),
     ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
+    ("Webhooks: publishing beside a dead and a stuck receiver", [PY, str(HERE / "bench_webhooks.py")]),
     ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
     ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
     ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
