@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,27 @@ from app.stasis import StasisApp
 from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
 
 log = structlog.get_logger(__name__)
+
+_heap_frozen = False
+
+
+def freeze_start_up_heap() -> None:
+    """Take what is alive after start-up out of the cyclic GC's walks, once per process.
+
+    Modules, settings, clients and caches live as long as the process (~130k
+    objects). A full collection walks them all while the loop waits, and with it
+    every call's 20 ms audio frames and every timeout: measured here 95-150 ms on
+    a quiet 2-core machine, 0.33-0.45 s on a busy one. Frozen, a full collection
+    walks only what calls allocated since (~0 ms for the start-up heap). Once per
+    process: a second Service in the same process (the tests) would otherwise
+    freeze the first one's garbage for good.
+    """
+    global _heap_frozen
+    if _heap_frozen:
+        return
+    _heap_frozen = True
+    gc.collect()  # garbage of the start-up itself is freed, not frozen
+    gc.freeze()
 
 
 @dataclass
@@ -142,6 +164,7 @@ class Service:
         await self.prewarm()
         if self.webhooks is not None:  # subscribed before the first call can start
             await self.webhooks.start()
+        freeze_start_up_heap()  # before the first call can start: it blocks the loop once
         self.events.start()
         self._retention = asyncio.get_running_loop().create_task(self._retention_loop(), name="retention")
         try:

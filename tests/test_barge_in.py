@@ -67,6 +67,11 @@ async def test_caller_speaking_over_a_long_prompt_stops_it_within_100_ms(
     tail = np.flatnonzero(rms_1ms[int(speech_at * rate / 1000):] > 300)
     stop_after = (tail[-1] / (rate / 1000)) if tail.size else 0.0
     print(f"barge-in: prompt stopped {stop_after:.0f} ms after the caller's first sample")
+    # The product's promise, kept as it is. Measured in the phone's own recording:
+    # 40-60 ms in 4 runs, idle and with 6 CPU-bound processes beside it (60 ms is the
+    # configured confirmation). A stalled app loop does not stretch it much: while the
+    # loop stands still no prompt frame goes out either, and a late pacer skips frames
+    # instead of bursting them, so at most a frame or two more are heard after a stall.
     assert stop_after <= 100, f"prompt went on {stop_after:.0f} ms over the caller"
     assert played_fully == [False]
     assert captured == ["speech"]

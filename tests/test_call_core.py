@@ -20,6 +20,9 @@ async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service
     x, rate = await phone.heard()
     onset = speech_onset(x, rate)
     assert onset is not None, "the phone heard only silence"
+    # Budget 200 ms with a warm cache (bench_calls measures it); here the bound only
+    # tells "greets on answer" from "waits for the caller to speak first" (the
+    # phone says nothing), with 1.3 s over the budget for a busy machine.
     assert onset <= 1.5, f"greeting began {onset:.2f} s after answer"
     # The greeting is speech, not a click: at least 1 s of energetic frames.
     assert (frame_rms(x, rate) > 300).sum() * 0.02 >= 1.0
@@ -35,6 +38,8 @@ async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Ph
     app.app.flow = greet_then_hang_up
     phone = await phones.dial("100", wait=30)
     took = await phone.wait_hung_up(timeout=15)
+    # Greeting (~3 s) then the app's hang-up, against the phone's own 30 s: 10 s
+    # tells them apart whatever the machine's load.
     assert took < 10, "the phone stayed up: the app did not hang up"
     x, rate = await phone.heard()
     assert speech_onset(x, rate) is not None
@@ -53,6 +58,8 @@ async def test_a_call_over_max_calls_is_refused_at_once_and_the_live_one_goes_on
         await asyncio.sleep(0.05)
     second = await phones.dial("100", caller="7402", wait=30)
     refused_after = await second.wait_hung_up(timeout=10)
+    # Refused on StasisStart (~0.1 s) against the phone's own 30 s: 3 s leaves
+    # room for a busy machine and a slow poll.
     assert refused_after < 3, "the call over the limit was not refused over ARI"
     assert len(app.sessions) == 1
     await first.wait_hung_up(timeout=20)

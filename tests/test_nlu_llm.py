@@ -133,6 +133,8 @@ async def test_timeout(server: ScriptedChatServer, llm: LlmExtractor) -> None:
     with pytest.raises(NluError) as info:
         await llm.extract("oi", VisitState())
     assert info.value.kind == "timeout"
+    # Timeout 0.5 s; margin 1 s, more than MARGIN_S of test_cloud_stalls.py (which
+    # measures this per stall mode): a busy machine's stall, not a second attempt.
     assert time.monotonic() - started < 1.5
 
 
@@ -192,6 +194,7 @@ async def test_hybrid_falls_back_to_rules_on_failure(
     with capture_logs() as logs:
         e = await HybridExtractor(rules, llm).extract(text, VisitState())
     assert e == expected
+    # The LLM's timeout is 0.5 s; 1 s of margin as in test_timeout above.
     assert time.monotonic() - started < 1.5
     failures = [entry for entry in logs if entry["event"] == "nlu_llm_failed_using_rules"]
     assert len(failures) == 1 and failures[0]["log_level"] == "warning"
@@ -210,6 +213,7 @@ async def test_hybrid_outer_timeout_caps_a_slow_backend(directory: Directory) ->
     started = time.monotonic()
     e = await HybridExtractor(rules, Stuck(), llm_timeout_s=0.2).extract("bom dia", VisitState())
     assert e == rules.extract_sync("bom dia", VisitState())
+    # The outer cap is 0.2 s against a backend stuck 10 s; 0.8 s of margin for a busy machine.
     assert time.monotonic() - started < 1.0
 
 

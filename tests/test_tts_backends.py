@@ -34,7 +34,9 @@ from app.media.tts import (
     build_tts,
 )
 from app.media.tts.azure import synthesis_rate
+from tests.cloud_stalls import NotedEspeak
 from tests.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
+from tests.fakes.stall import Stall
 
 KEY = "test-key"
 TONE_HZ = 700.0
@@ -110,6 +112,8 @@ async def test_openai_http_500_is_a_tts_error_at_once() -> None:
         t0 = time.monotonic()
         with pytest.raises(TtsError, match=r"'openai'.*HTTP 500: engine down"):
             await openai_tts(srv).synthesize("Olá", 8000)
+        # The request count below is the exact check that nothing was retried; this
+        # bound says the error came back at once, not on the 2 s timeout.
         assert time.monotonic() - t0 < 1.0
     assert len(srv.requests) == 1  # max_retries=0
 
@@ -120,6 +124,7 @@ async def test_openai_timeout_is_a_tts_error_within_the_timeout() -> None:
         t0 = time.monotonic()
         with pytest.raises(TtsError, match=r"'openai'.*(within 0.5 s|timed out)"):
             await tts.synthesize("Olá", 8000)
+        # Margin: see MARGIN_S in tests/test_cloud_stalls.py (busy 2-core machine).
         assert time.monotonic() - t0 < 0.5 + 0.5
 
 
@@ -274,6 +279,14 @@ def mute_port() -> Iterator[int]:
         yield int(s.getsockname()[1])
 
 
+# What these loop checks guard against blocks the loop for seconds: an SDK call
+# waited for on the loop (1 s timeout to the SDK's own ~80 s below), or a native
+# release after a failed connection (~10 s measured with SDK 1.53, see
+# app/media/stt/azure.py). A busy 2-core machine alone stalls a process's loop up to
+# ~0.8 s (measured here with 8 CPU-bound processes beside it; a GC pass 0.2-0.5 s).
+LOOP_STALL_S = 1.0
+
+
 class LoopWatch:
     """The longest the event loop went without running a 10 ms ticker."""
 
@@ -307,9 +320,10 @@ async def test_azure_unreachable_host_is_a_tts_error(closed_port: int) -> None:
     t0 = time.monotonic()
     with pytest.raises(TtsError, match=r"'azure'.*(ConnectionFailure|within 3 s)"):
         await tts.synthesize("Bom dia", 8000)
+    # Margin 0.5 s: see MARGIN_S in tests/test_cloud_stalls.py.
     assert time.monotonic() - t0 < 3.5
     await asyncio.sleep(0.2)  # native handles are being released, off the loop
-    assert watch.stop() < 0.25
+    assert watch.stop() < LOOP_STALL_S
 
 
 async def test_azure_silent_server_times_out_and_frees_its_thread(mute_port: int) -> None:
@@ -320,9 +334,10 @@ async def test_azure_silent_server_times_out_and_frees_its_thread(mute_port: int
     t0 = time.monotonic()
     with pytest.raises(TtsError, match=r"'azure'.*no audio within 1 s"):
         await tts.synthesize("Bom dia", 16000)
+    # Margin 0.5 s: see MARGIN_S in tests/test_cloud_stalls.py.
     assert time.monotonic() - t0 < 1.5
     assert await wait_idle(tts, 2.0), "stop_speaking did not end the SDK call"
-    assert watch.stop() < 0.25
+    assert watch.stop() < LOOP_STALL_S
 
 
 async def test_azure_cancellation_stops_the_sdk_call(mute_port: int) -> None:
@@ -350,20 +365,35 @@ def test_factory_espeak_behind_the_cache(tmp_path: Path) -> None:
     assert (tmp_path / "tts").is_dir()
 
 
+# The cloud voice's timeout in the Voice test below, and the margin past it: see
+# MARGIN_S in tests/test_cloud_stalls.py (worst measured 0.31 s past the timeout
+# on a busy 2-core machine; a full GC collection of the test heap can add 0.2-0.5 s).
+CLOUD_TIMEOUT_S = 1.5
+MARGIN_S = 0.5
+
+
 async def test_voice_falls_back_to_espeak_and_skips_a_stalled_cloud_during_the_cooldown(tmp_path: Path) -> None:
-    async with ScriptedSpeechServer([SpeechReply(tone(0.4)), SpeechReply(delay_s=30), SpeechReply(delay_s=30)]) as srv:
-        primary = CachedTts(openai_tts(srv, timeout_s=0.5), tmp_path / "cloud")
-        voice = Voice(primary, CachedTts(EspeakTts(), tmp_path / "espeak"), cooldown_s=30)
+    stall = SpeechReply(tone(0.4), stall=Stall.NO_ANSWER)
+    async with ScriptedSpeechServer([SpeechReply(tone(0.4)), stall, stall]) as srv:
+        primary = CachedTts(openai_tts(srv, timeout_s=CLOUD_TIMEOUT_S), tmp_path / "cloud")
+        espeak = NotedEspeak()
+        voice = Voice(primary, CachedTts(espeak, tmp_path / "espeak"), cooldown_s=30)
         cached = await voice.synthesize("Portaria.", 8000)  # the cloud answers this one
         t0 = time.monotonic()
         first = await voice.synthesize("Um momento, por favor.", 8000)
-        stalled_s = time.monotonic() - t0
+        assert first and voice.primary_down and espeak.asked_at is not None
+        # The first failure costs the cloud's timeout, then espeak is asked. How long
+        # espeak-ng itself takes (20-80 ms here, idle or busy) is bench_tts's number.
+        fallback_after_s = espeak.asked_at - t0
+        assert CLOUD_TIMEOUT_S <= fallback_after_s <= CLOUD_TIMEOUT_S + MARGIN_S, fallback_after_s
         t0 = time.monotonic()
         second = await voice.synthesize("Qual é o seu nome?", 8000)
         skipped_s = time.monotonic() - t0
-        assert first and second and voice.primary_down
-        assert 0.5 <= stalled_s < 2.0, "the first failure costs the cloud's timeout, then espeak"
-        assert skipped_s < 0.4 and len(srv.requests) == 2, "during the cooldown the cloud is not asked"
+        assert second and len(srv.requests) == 2, "during the cooldown the cloud is not asked"
+        # ... nor waited for: espeak alone takes less than the one timeout asking the
+        # cloud would cost. 1.5 s: the slowest fallback run measured, ~1 s in a
+        # process starved of CPU by 8 others on this 2-core machine, stays under it.
+        assert skipped_s < CLOUD_TIMEOUT_S, skipped_s
         # What the cloud already said keeps its voice.
         assert await voice.synthesize("Portaria.", 8000) == cached
 

@@ -239,6 +239,7 @@ async def test_500_twice_then_200_is_delivered_on_the_third_attempt_same_deliver
     for h in rx.hits:
         check_signed(h)
     gaps = [b.at - a.at for a, b in zip(rx.hits, rx.hits[1:])]
+    # Lower bounds only (a back-off sleep never ends early): a busy machine cannot break them.
     assert gaps[0] >= 0.04 and gaps[1] >= 0.09, gaps  # exponential: 0.05 s, then 0.1 s
     assert (d.delivered, d.retried, d.failed) == (1, 2, 0)
 
@@ -258,7 +259,9 @@ async def test_429_honours_retry_after_capped(started: Any, receivers: Any) -> N
     bus.publish("call.ended", "c5", "apoena")
     await until(lambda: d.delivered == 1)
     gap = rx.hits[1].at - rx.hits[0].at
-    assert 0.25 <= gap < 2, gap  # waited, but 0.3 s (the cap), not the asked-for 60 s
+    # Waited, but 0.3 s (the cap), not the asked-for 60 s: 1.7 s of margin above the
+    # cap for a busy machine still tells one from the other.
+    assert 0.25 <= gap < 2, gap
     assert rx.hits[0].headers["x-portaria-delivery"] == rx.hits[1].headers["x-portaria-delivery"]
 
 
@@ -293,8 +296,12 @@ async def test_dead_and_slow_receivers_never_delay_publishing_nor_the_healthy_on
           f"had all of them {catch_up:.2f} s after the first; one more event reached it in "
           f"{latency * 1000:.1f} ms; dropped: dead={dead_r.dropped} "
           f"slow={slow_r.dropped}; slow receiver saw {len(slow.hits)} request(s)")
-    assert publishing < 0.25  # budget 50 ms; loose so a loaded CI machine does not flake
+    # What publishing costs (budget 50 us an event) is bench/bench_webhooks.py's number,
+    # printed above, not asserted: a CPU budget on a shared machine only measures the
+    # machine. The behaviour is below: nothing lost or reordered for the healthy one.
     assert [h.json["data"]["seq"] for h in healthy.hits] == list(range(1001))  # every event, in order
+    # Not queued behind the slow receiver, whose every attempt waits its 0.5 s timeout
+    # (3 attempts): arrives in ms; 1 s leaves a busy machine its stalls (<= 0.8 s measured).
     assert latency < 1.0
     assert healthy_r.dropped == 0 and healthy_r.failed == 0
     for r in (dead_r, slow_r):
@@ -303,7 +310,9 @@ async def test_dead_and_slow_receivers_never_delay_publishing_nor_the_healthy_on
     assert d.dropped == dead_r.dropped + slow_r.dropped
     t0 = time.monotonic()
     await d.stop(drain_s=0.5)
-    assert time.monotonic() - t0 < 2.0  # stop() drains briefly, then cancels; it never waits on the slow one
+    # stop() drains 0.5 s, then cancels; it never waits on the slow one (10 s): 1.5 s of
+    # margin for a busy machine still tells the two apart.
+    assert time.monotonic() - t0 < 2.0
 
 
 # -- end to end, on the real Asterisk ------------------------------------------------

@@ -46,6 +46,8 @@ async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
         up = stt_server.uploads[0]
         assert up.sample_rate == 16000
         speech_s = truth[0][1] - truth[0][0]
+        print(f"upload {up.duration_s:.3f} s for {speech_s + 0.45:.3f} s played (+pre-roll, tail)")
+        # Margin: see the twin check in test_scenarios.py.
         assert abs(up.duration_s - (speech_s + 0.45)) < 0.25
         x, rate = await phone.heard()
         assert speech_onset(x, rate) is not None, "the 16 kHz greeting was not heard"

@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.loopback import LoopbackServer
+from tests.fakes.stall import Stall, stalled
 
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
     400: ("invalid_request_error", None, "Invalid request."),
@@ -41,10 +42,12 @@ _ERRORS: dict[int, tuple[str, str | None, str]] = {
 
 @dataclass(frozen=True)
 class ChatReply:
-    """One scripted answer: `content` (a dict is sent as its JSON text) or an error status."""
+    """One scripted answer: `content` (a dict is sent as its JSON text) or an error status;
+    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
 
     content: str | dict[str, Any] = ""
     delay_s: float = 0.0
+    stall: Stall | None = None
     status: int = 200
     message: str | None = None
 
@@ -118,9 +121,9 @@ class ScriptedChatServer(LoopbackServer):
             # Ends early when the server shuts down: no test waits on a client that gave up.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), reply.delay_s)
-        if reply.status != 200:
-            return _error(reply.status, reply.message)
-        return JSONResponse(_completion(body, reply.text, len(self.requests)))
+        answer = (_error(reply.status, reply.message) if reply.status != 200
+                  else JSONResponse(_completion(body, reply.text, len(self.requests))))
+        return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/v1/chat/completions", self._handle, methods=["POST"])])

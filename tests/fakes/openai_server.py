@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.loopback import LoopbackServer
+from tests.fakes.stall import Stall, stalled
 
 # OpenAI's (type, code, message) for the statuses tests script.
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
@@ -47,10 +48,12 @@ _ERRORS: dict[int, tuple[str, str | None, str]] = {
 
 @dataclass(frozen=True)
 class Reply:
-    """One scripted answer: a transcript (status 200) or an error, after `delay_s`."""
+    """One scripted answer: a transcript (status 200) or an error, after `delay_s`;
+    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
 
     text: str = ""
     delay_s: float = 0.0
+    stall: Stall | None = None
     status: int = 200
     message: str | None = None
     error_type: str | None = None
@@ -178,6 +181,11 @@ class ScriptedTranscriptionServer(LoopbackServer):
             # whose client already gave up.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), reply.delay_s)
+        answer = self._reply_body(reply, fields, params.nframes / params.framerate)
+        return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
+
+    @staticmethod
+    def _reply_body(reply: Reply, fields: dict[str, str], duration_s: float) -> Response:
         if reply.status != 200:
             return JSONResponse(reply.error_body(), status_code=reply.status)
         fmt = fields.get("response_format", "json")
@@ -186,8 +194,7 @@ class ScriptedTranscriptionServer(LoopbackServer):
         if fmt == "verbose_json":
             return JSONResponse({
                 "task": "transcribe", "language": fields.get("language", ""),
-                "duration": params.nframes / params.framerate, "text": reply.text,
-                "segments": [],
+                "duration": duration_s, "text": reply.text, "segments": [],
             })
         return JSONResponse({"text": reply.text})
 

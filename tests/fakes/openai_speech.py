@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.openai_server import Reply as _ErrorReply
+from tests.fakes.stall import Stall, stalled
 
 PCM_RATE = 24000
 FORMATS = {"mp3": "audio/mpeg", "opus": "audio/opus", "aac": "audio/aac", "flac": "audio/flac",
@@ -56,10 +57,12 @@ def wav_bytes(pcm: bytes, rate: int = PCM_RATE, *, streamed: bool = False) -> by
 
 @dataclass(frozen=True)
 class SpeechReply:
-    """One scripted answer: audio (24 kHz s16le) or an error status, after `delay_s`."""
+    """One scripted answer: audio (24 kHz s16le) or an error status, after `delay_s`;
+    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
 
     pcm: bytes = b""
     delay_s: float = 0.0
+    stall: Stall | None = None
     status: int = 200
     message: str | None = None
     # Overrides for misbehaving-server tests (e.g. 200 with "application/json").
@@ -125,6 +128,11 @@ class ScriptedSpeechServer(LoopbackServer):
             # whose client already gave up.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), reply.delay_s)
+        answer = self._reply_body(reply, fmt)
+        return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
+
+    @staticmethod
+    def _reply_body(reply: SpeechReply, fmt: str) -> Response:
         if reply.status != 200:
             return _error(reply.status, reply.message)
         if reply.body is not None:

@@ -7,6 +7,7 @@ LocalAI), so one backend with a configurable base_url covers all of them.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterable
@@ -111,6 +112,7 @@ class OpenAICompatStt:
         self.language = language
         # Mutable on purpose: the app refreshes it when the directory reloads.
         self.prompt = prompt
+        self.timeout_s = timeout_s
         # max_retries=0: a retry with back-off would blow the caller's patience and hide
         # 429s; whether to try again (or ask the visitor again) is the dialog's call.
         self._client = AsyncOpenAI(
@@ -126,14 +128,23 @@ class OpenAICompatStt:
         # choices cannot be scored over this API, so the text is free.
         prompt = (hint.prompt if hint and hint.prompt else self.prompt or "")[:MAX_PROMPT_CHARS]
         where = f"stt backend {self.name!r} ({self.base_url}, model {self.model})"
+        # The SDK's timeout is per HTTP phase (connect, each read): a server that
+        # trickles its answer a byte at a time never trips it. This deadline bounds
+        # the whole call, as `timeout_s` promises.
+        deadline = asyncio.timeout(self.timeout_s)
         try:
-            result = await self._client.audio.transcriptions.create(
-                model=self.model,
-                file=("utterance.wav", pcm_to_wav(pcm, sample_rate), "audio/wav"),
-                language=self.language,
-                response_format="json",
-                prompt=prompt if prompt else openai.omit,
-            )
+            async with deadline:
+                result = await self._client.audio.transcriptions.create(
+                    model=self.model,
+                    file=("utterance.wav", pcm_to_wav(pcm, sample_rate), "audio/wav"),
+                    language=self.language,
+                    response_format="json",
+                    prompt=prompt if prompt else openai.omit,
+                )
+        except TimeoutError:
+            if not deadline.expired():
+                raise SttError(f"{where}: TimeoutError") from None
+            raise SttError(f"{where}: no transcript within {self.timeout_s:g} s") from None
         except openai.APIStatusError as exc:
             raise SttError(f"{where}: HTTP {exc.status_code}: {_error_text(exc)}") from exc
         except openai.APITimeoutError as exc:
