@@ -8,11 +8,20 @@ AudioSocket gives us: signed 16-bit little-endian mono PCM, 8 kHz (`slin`) or
 from __future__ import annotations
 
 import io
+import re
 import wave
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from app.errors import BackendError, ConfigurationError
+
+# Whisper, fed silence or line noise, "hears" the subtitle credits it was trained on.
+# A transcript that is only one of these is treated as no speech at all.
+HALLUCINATIONS = re.compile(
+    r"amara\.org|legendas? (pela|por)|inscreva-se|obrigad[oa] por assistir|"
+    r"legendado por|transcri[çc][ãa]o (por|de)",
+    re.IGNORECASE,
+)
 
 SAMPLE_WIDTH = 2  # bytes per sample: signed 16-bit little-endian
 # AudioSocket's slin kinds 0x10..0x18; anything else is not audio we can receive.

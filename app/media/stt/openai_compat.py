@@ -8,7 +8,6 @@ LocalAI), so one backend with a configurable base_url covers all of them.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +19,7 @@ from openai.types.audio import Transcription
 from app.media.openai_endpoint import resolve_endpoint
 from app.media.stt.base import (
     AUDIOSOCKET_RATES,
+    HALLUCINATIONS,
     SttConfigError,
     SttError,
     SttHint,
@@ -36,15 +36,6 @@ API_KEY_ENV = "AI_API_KEY"
 MIN_AUDIO_S = 0.1
 # Whisper reads at most 224 prompt tokens; ~600 characters of Portuguese names stay under.
 MAX_PROMPT_CHARS = 600
-
-# Whisper, fed silence or line noise, "hears" the subtitle credits it was trained on.
-# A transcript that is only one of these is treated as no speech at all.
-HALLUCINATIONS = re.compile(
-    r"amara\.org|legendas? (pela|por)|inscreva-se|obrigad[oa] por assistir|"
-    r"legendado por|transcri[çc][ãa]o (por|de)",
-    re.IGNORECASE,
-)
-
 
 def directory_prompt(names: Iterable[str], numbers: Iterable[str] = (), max_chars: int = MAX_PROMPT_CHARS) -> str:
     """A Whisper prompt listing residents' names and apartment numbers, so rare surnames

@@ -28,6 +28,7 @@ import structlog
 from app.media.models import WHISPER_BASE, ModelError, ensure_model
 from app.media.stt.base import (
     AUDIOSOCKET_RATES,
+    HALLUCINATIONS,
     SttConfigError,
     SttError,
     SttHint,
@@ -35,7 +36,6 @@ from app.media.stt.base import (
     audio_seconds,
     check_pcm,
 )
-from app.media.stt.openai_compat import HALLUCINATIONS
 from app.media.stt.whisper_engine import Decoded, WhisperEngine
 from app.metrics import STT_INFERENCE, STT_QUEUE
 
