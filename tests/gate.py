@@ -133,16 +133,19 @@ DIRECTORY = str(REPO / "data" / "apartamentos.json")
 @contextlib.asynccontextmanager
 async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones, stt_url: str | None, tmp_path: Path,
                        top: dict[str, Any] | None = None, token: str | None = None,
+                       gate_class: type[Gate] = Gate, replace_settings: dict[str, Any] | None = None,
                        **condo: Any) -> AsyncIterator[Gate]:
     """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`)."""
     from tests.conftest import scenario_settings
 
-    svc = Service(scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3"), top=top, **condo),
-                  Secrets(ari_password=aenv.password, api_token=token))
+    settings = scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3"), top=top, **condo)
+    if replace_settings:
+        settings = settings.model_copy(update=replace_settings)
+    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=token))
     await svc.start()
     tap = EventTap(aenv)
     await tap.start()
-    g = Gate(svc, ari, phones, tap)
+    g = gate_class(svc, ari, phones, tap)
     try:
         yield g
     finally:

@@ -17,12 +17,10 @@ import pytest
 from structlog.testing import capture_logs
 
 from app.ari import AriClient
-from app.config import Secrets
 from app.media.stt import SttSettings
-from app.service import Service
 from tests.asterisk_env import AsteriskEnv
-from tests.conftest import scenario_settings, wait_clean
-from tests.gate import EventTap, Gate
+from tests.conftest import wait_clean
+from tests.gate import Gate, running_gate
 from tests.phone import Phones
 from tests.speech_audio import natural_clip
 
@@ -47,19 +45,10 @@ class VoiceGate(Gate):
 @pytest.fixture
 async def voice_gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, phones: Phones,
                      tmp_path: Path) -> AsyncIterator[VoiceGate]:
-    settings = scenario_settings(aenv, None, str(tmp_path / "audit.sqlite3"))
-    settings = settings.model_copy(update={"stt": SttSettings(backend="whisper", timeout_s=6)})
-    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=None))
-    await svc.start()
-    tap = EventTap(aenv)
-    await tap.start()
-    g = VoiceGate(svc, ari, phones, tap)
-    try:
+    async with running_gate(aenv, ari, phones, None, tmp_path, gate_class=VoiceGate,
+                            replace_settings={"stt": SttSettings(backend="whisper", timeout_s=6)}) as g:
+        assert isinstance(g, VoiceGate)
         yield g
-    finally:
-        await g.reset_residents()
-        await tap.stop()
-        await svc.stop()
 
 
 async def _ends_clean(gate: Gate) -> None:
