@@ -315,7 +315,7 @@ class Call:
             self._start_hold(role, u.end)
             t0 = time.monotonic()
             heard_as = await self._recognize(role, whole)
-            more = None if heard_as is None else \
+            more = None if heard_as is None or role not in self.listeners else \
                 await self.turn_taking.more_after_unfinished(role, whole, heard_as.text, listener)
             if more is not None:
                 # "aqui é o …": they went on; one recognition of the whole sentence.
