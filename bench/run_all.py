@@ -32,6 +32,8 @@ RUNS: list[tuple[Any, ...]] = [
     ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, str(HERE / "bench_pacing.py"), "--legs", "50",
                                                          "--seconds", "10", "--synth"]),
     ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
+    ("Turn-taking: false ends of turn, speculative recognition, resident's presentation",
+     [PY, str(HERE / "bench_turns.py")]),
     ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
      [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
      {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"}),
