@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.config import Secrets, Settings
 from app.dialog.nlu.factory import llm_endpoint
-from app.directory.directory import Directory
+from app.directory.loader import parse_entries, read_entries
 from app.errors import PortariaError
 from app.media.stt.factory import check_stt
 from app.media.tts.factory import check_tts
@@ -41,7 +41,9 @@ def installation_problems(settings: Settings, secrets: Secrets, config_dir: Path
         problems.append("espeak-ng is not installed (the fallback voice; apt-get install espeak-ng)")
     for key, condo in settings.condominiums.items():
         path = _resolve(config_dir, condo.directory)
-        attempt(f"condominiums.{key}.directory", partial(Directory.load, path))
+        # Parsed and validated as a start would, without building the name index
+        # (rapidfuzz's matrix loads numpy, which a check has no use for).
+        attempt(f"condominiums.{key}.directory", partial(_read_directory, path))
     if settings.nlu.backend == "llm":
         attempt("nlu", partial(llm_endpoint, settings.nlu))
     attempt("stt", partial(check_stt, settings.stt))
@@ -49,6 +51,10 @@ def installation_problems(settings: Settings, secrets: Secrets, config_dir: Path
     if settings.webhooks.urls and not secrets.webhook_secret:
         problems.extend(f"webhooks: {line}" for line in _lines(missing_secret_error(settings.webhooks)))
     return problems
+
+
+def _read_directory(path: Path) -> object:
+    return parse_entries(read_entries(path), str(path))
 
 
 def _lines(exc: PortariaError) -> list[str]:
