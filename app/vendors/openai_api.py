@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 API_KEY_ENV = "AI_API_KEY"
 # The key in error texts: OpenAI masks it ("sk-ab***yz"), a compatible server may not.
-_KEY_IN_TEXT = re.compile(r"\b(sk|gsk|key)-[A-Za-z0-9_*.-]+")
+_KEY_IN_TEXT = re.compile(r"\b(sk|gsk|key)-[A-Za-z0-9_*-]+")
 
 # Clients being closed after their owner was dropped (see _http_client_class).
 _closing: set[asyncio.Task[None]] = set()
