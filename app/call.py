@@ -29,11 +29,11 @@ from app.dialog.session import Session, SessionManager
 from app.media.hold import HoldFiller
 from app.media.leg import MediaLeg
 from app.media.listener import Listener
+from app.media.pcm import resample
 from app.media.recorder import LegRecorder
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText, SttError, SttHint, Transcript
 from app.media.tts import Voice
-from app.media.tts.resample import resample
 from app.metrics import BACKEND_ERRORS, observe_stage
 from app.records import CallLog, RecordWriter
 from app.records.recordings import day_folder, write_flac

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import Phrases
 from app.logging import configure
-from app.media.tts import CachedTts, EspeakTts
+from app.media.tts import CachedTts
+from app.media.tts.espeak import EspeakTts
 
 
 def us(xs: list[float], q: float) -> float:

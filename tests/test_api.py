@@ -19,8 +19,10 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from starlette.routing import Route
 
-from app.api import ApiRole, ApiServer, build_app
+from app.api import ApiRole
 from app.api.openapi import build_openapi
+from app.api.server import build_app
+from app.api.serving import ApiServer
 from app.bus import EventBus, Subscription
 from app.metrics import REGISTRY, STAGE_LATENCY, stage_timer
 

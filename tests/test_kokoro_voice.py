@@ -24,13 +24,13 @@ from app.media.server import AudioSocketServer, LegRegistry
 from app.media.tts import (
     CachedTts,
     CondominiumSpeech,
-    EspeakTts,
-    KokoroTts,
     TtsSettings,
     Voice,
     build_backend,
     build_voice,
 )
+from app.media.tts.espeak import EspeakTts
+from app.media.tts.kokoro import KokoroTts
 from app.media.tts.phrasebook import Phrasebook
 from app.media.tts.settings import CondominiumVoice
 from tests.speech_audio import Whisper, natural_clip, telephone
