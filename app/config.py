@@ -16,9 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.errors import ConfigurationError
+from app.media.endpointing import EndpointerConfig
 from app.media.stt.settings import SttSettings
 from app.media.tts.settings import CondominiumVoice, TtsSettings
-from app.media.vad import EndpointerConfig
 from app.webhooks.settings import WebhookSettings
 
 SECRET_KEYS = {"password", "api_key", "apikey", "key", "token", "secret", "subscription_key"}

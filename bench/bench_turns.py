@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.ari import AriClient
 from app.config import Secrets
 from app.logging import configure
+from app.media.endpointing import EndpointerConfig
 from app.media.speculation import Speculation
-from app.media.vad import Endpointer, EndpointerConfig, SpeechPaused, SpeechResumed, UtteranceEnded
+from app.media.vad import Endpointer, SpeechPaused, SpeechResumed, UtteranceEnded
 from app.service import Service
 from bench.bench_calls import Recorder, bench_turns, emit, summary
 from tests.asterisk_env import asterisk_env

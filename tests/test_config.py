@@ -129,7 +129,7 @@ def test_endpointing_settings_and_the_endpointer_share_knob_names_and_defaults()
     from dataclasses import fields
 
     from app.config import EndpointingSettings
-    from app.media.vad import EndpointerConfig
+    from app.media.endpointing import EndpointerConfig
 
     knobs = {f.name for f in fields(EndpointerConfig)} - {"sample_rate"}
     settings = EndpointingSettings()

@@ -19,10 +19,10 @@ from typing import Literal
 import structlog
 
 from app.media.audiosocket import Kind, Message
+from app.media.endpointing import EndpointerConfig
 from app.media.leg import MediaLeg
 from app.media.vad import (
     Endpointer,
-    EndpointerConfig,
     Event,
     SpeechPaused,
     SpeechResumed,
