@@ -143,8 +143,10 @@ class EndpointingSettings(_Model):
     barge_in_visitor: bool = True
     barge_in_resident: bool = True
     # Turn-taking (README "Turn-taking"). Speech again before our reply has been heard
-    # this long is the same turn; joined and recognized once.
-    continuation_seconds: float = Field(0.3, ge=0, le=2)
+    # this long is the same turn; joined and recognized once. 0.5 s: nobody answers what
+    # they have not heard yet (a reply's first word takes ~0.3 s, a response needs ~0.2 s
+    # more), and at 0.3 s a visitor going on 0.6-0.7 s after a full stop was cut in two.
+    continuation_seconds: float = Field(0.5, ge=0, le=2)
     # ... as long as it starts within this of the previous fragment's end.
     continuation_max_gap_seconds: float = Field(2.0, ge=0, le=10)
     # A fragment that ends like an unfinished sentence ("aqui é o", "para o,") waits this
