@@ -7,7 +7,7 @@ import asyncio
 import numpy as np
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Settings
 from app.service import Service
 from tests.conftest import wait_clean
@@ -81,7 +81,7 @@ async def _simultaneous_calls(app: Service, phones: Phones, ari: AriClient, n: i
 
     async def tone_flow(call: Call, settings: Settings) -> None:
         leg = call.legs["visitor"]
-        f = freq_of(call.session.data["caller_number"])
+        f = freq_of(call.session.record.caller)
         await leg.play(_tone(f, 2.0, leg.sample_rate)).done
         await call.end("test: tone played")
 
@@ -131,7 +131,7 @@ async def test_each_gate_extension_reaches_its_own_condominium(
     seen: dict[str, str] = {}
 
     async def note(call: Call, settings: Settings) -> None:
-        seen[call.session.data["caller_number"]] = call.session.condominium
+        seen[call.session.record.caller] = call.session.condominium
         await call.say("visitor", call.condo.phrases.greeting)
         await call.end("test over")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.ari import AriClient, AriError, AriUnavailable
-from app.call import Call
+from app.calls import Call
 from app.media.leg import MediaLeg
 from tests.asterisk_env import AsteriskEnv, asterisk_env
 from tests.conftest import wait_clean
