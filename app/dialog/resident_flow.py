@@ -36,7 +36,10 @@ async def reach_resident(conv: Conversation) -> ResidentOutcome:
     try:
         return await _reach(conv, hold)
     finally:
-        company.cancel()
+        # Neither outlives the ringing: cancelled (a no-op once done) and awaited.
+        for task in (company, hold):
+            task.cancel()
+        await asyncio.gather(company, hold, return_exceptions=True)
 
 
 async def _keep_visitor_company(conv: Conversation, first: asyncio.Task[bool]) -> None:
