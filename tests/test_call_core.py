@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 import numpy as np
 
@@ -31,7 +33,10 @@ async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service
 
 
 async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+    calls: list[weakref.ref[Call]] = []
+
     async def greet_then_hang_up(call: Call, settings: Settings) -> None:
+        calls.append(weakref.ref(call))
         await call.say("visitor", settings.condominiums[call.session.condominium].phrases.greeting)
         await call.end("test: app hangs up")
 
@@ -45,6 +50,14 @@ async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Ph
     assert speech_onset(x, rate) is not None
     chans, bridges, n = await wait_clean(ari, app)
     assert (chans, bridges, n) == ([], [], 0)
+    # Dropped from every registry, and by everything else: nothing keeps the Call alive.
+    for _ in range(40):  # its task still writes the record once Asterisk is clean
+        if set(app.app.held().values()) == {0}:
+            break
+        await asyncio.sleep(0.05)
+    assert set(app.app.held().values()) == {0}, app.app.held()
+    gc.collect()
+    assert len(calls) == 1 and calls[0]() is None, "the ended Call is still referenced"
 
 
 async def test_a_call_over_max_calls_is_refused_at_once_and_the_live_one_goes_on(

@@ -49,6 +49,11 @@ class SessionManager:
                 del self._by_channel[ch]
         return s
 
+    @property
+    def channels(self) -> int:
+        """Channels bound to a live call (0 once every call has ended)."""
+        return len(self._by_channel)
+
     def all(self) -> list[Session]:
         return list(self._sessions.values())
 

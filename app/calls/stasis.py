@@ -186,6 +186,12 @@ class StasisApp:
     def _forget(self, call: Call) -> None:
         self.calls.pop(call.session.id, None)
 
+    def held(self) -> dict[str, int]:
+        """What the app still holds for calls; all 0 once every call has ended (tests, soak)."""
+        return {"calls": len(self.calls), "sessions": len(self.sessions),
+                "channels": self.sessions.channels, "tasks": len(self.tasks),
+                "stasis_waiters": len(self._stasis_waiters), "legs_expected": self.registry.pending}
+
     async def shutdown(self) -> None:
         calls = list(self.calls.values())
         await asyncio.gather(*(c.end("app shutting down") for c in calls), return_exceptions=True)
