@@ -18,7 +18,8 @@ def test_the_decision_is_made_from_the_record_once() -> None:
     rows: list[Decision] = []
     d = decide(r, Outcome.AUTHORIZED, "resident", gate_opened=True, audit=rows.append)
     assert rows == [d] and r.outcome is Outcome.AUTHORIZED
-    assert (d.call_id, d.condominium, d.visitor_channel, d.caller) == ("c-1", "apoena", "chan-v", "7301")
+    assert (d.call_id, d.condominium, d.visitor_channel, d.caller) == (
+        "c-1", "apoena", "chan-v", "7301")
     assert d.dialed == "1003021,1003022" and d.gate_opened
     # A second decision (the visitor hanging up during the goodbye) changes nothing.
     assert decide(r, Outcome.VISITOR_LEFT, "system", audit=rows.append) is d and rows == [d]

@@ -94,7 +94,7 @@ class Call:
         return self.media.legs
 
     @property
-    def listeners(self) -> dict[Role, Listener]:  # the media legs' endpointers
+    def listeners(self) -> dict[Role, Listener]:
         return self.media.listeners
 
     # -- set-up --------------------------------------------------------------
@@ -254,9 +254,9 @@ class Call:
 
     def on_channel_gone(self, channel_id: str, cause: int) -> None:
         """A channel of this call went away: a ringing resident, or the resident's answered leg."""
-        if not self.dialler.gone(channel_id, cause) and channel_id == self.session.resident_channel_id:
-            self.tasks.spawn(self.media.release("resident", "resident hung up"),
-                             "release_resident_media")
+        if self.dialler.gone(channel_id, cause) or channel_id != self.session.resident_channel_id:
+            return
+        self.tasks.spawn(self.media.release("resident", "resident hung up"), "release_resident_media")
 
     async def hangup_resident(self) -> None:
         ch = self.session.resident_channel_id

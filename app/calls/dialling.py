@@ -25,7 +25,9 @@ NO_ANSWER_CAUSES = {18, 19, 16, 0}
 
 
 def ring_outcome(cause: int) -> RingOutcome:
-    return "busy" if cause in BUSY_CAUSES else "no_answer" if cause in NO_ANSWER_CAUSES else "failed"
+    if cause in BUSY_CAUSES:
+        return "busy"
+    return "no_answer" if cause in NO_ANSWER_CAUSES else "failed"
 
 
 class ResidentDialler:

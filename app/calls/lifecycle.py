@@ -34,7 +34,8 @@ async def run_call(call: Call, flow: FlowRunner, settings: Settings, ari: AriCli
                    records: RecordWriter | None, forget: Callable[[Call], None]) -> None:
     session = call.session
     channel_id, condo_key = session.visitor_channel_id, session.condominium
-    structlog.contextvars.bind_contextvars(session=session.id, role="visitor", condominium=condo_key)
+    structlog.contextvars.bind_contextvars(session=session.id, role="visitor",
+                                           condominium=condo_key)
     call.log.bind()
     log.info("call_started", channel=channel_id)
     try:

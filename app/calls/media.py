@@ -49,7 +49,8 @@ def media_channel(leg_id: uuid.UUID) -> str:
 
 class CallMedia:
     def __init__(self, session: Session, ari: AriClient, sessions: SessionManager,
-                 registry: LegRegistry, targets: dict[Role, MediaTarget], condo: CondominiumSettings,
+                 registry: LegRegistry, targets: dict[Role, MediaTarget],
+                 condo: CondominiumSettings,
                  tasks: TaskOwner, outliving: TaskOwner, ended: asyncio.Event, record_calls: bool,
                  expect_stasis: Callable[[str], asyncio.Future[None]] | None,
                  on_lost: Callable[[Role, MediaLeg], Awaitable[None]]) -> None:

@@ -168,19 +168,21 @@ class StasisApp:
         self.tasks.spawn(runner(), "teardown")
 
     # -- a visitor's call ------------------------------------------------------
-    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float, caller: str) -> None:
+    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float,
+                       caller: str) -> None:
         condo_key, condo = self.settings.condominium(condo_arg)
         session = self.sessions.create_session(condo_key, channel_id)
         session.record.caller = caller
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
-        call = Call(session, self.ari, self.sessions, self.registry, self.tts.for_condominium(condo_key),
-                    self.media, condo,
+        call = Call(session, self.ari, self.sessions, self.registry,
+                    self.tts.for_condominium(condo_key), self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish, records=self.records, recordings_dir=self.recordings_dir,
-                    stasis_start_at=t0, outliving=self.tasks)
+                    publish=self.bus.publish, records=self.records,
+                    recordings_dir=self.recordings_dir, stasis_start_at=t0, outliving=self.tasks)
         self.calls[session.id] = call
         call.task = asyncio.get_running_loop().create_task(
-            run_call(call, self.flow, self.settings, self.ari, self.bus, self.records, self._forget),
+            run_call(call, self.flow, self.settings, self.ari, self.bus, self.records,
+                     self._forget),
             name=f"call-{session.id[:8]}")
 
     def _forget(self, call: Call) -> None:

@@ -280,4 +280,5 @@ def _record(conv: Conversation, result: Outcome, decided_by: str, outcome: Resid
     r.resident = conv.resident.name if conv.resident else None
     r.resident_channel = outcome.resident_channel if outcome else None
     r.dialed = list(conv.dialed)
-    decide(r, result, decided_by, gate_opened, conv.audit.record if conv.audit is not None else None)
+    decide(r, result, decided_by, gate_opened,
+           conv.audit.record if conv.audit is not None else None)
