@@ -38,15 +38,22 @@ async def _run(config_path: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
+    reloads: set[asyncio.Task[None]] = set()  # held until done (the loop keeps weak references)
+
     def reload() -> None:
         async def run() -> None:
             applied, message = await svc.api_controller.reload()
             log.info("config_reload", applied=applied, message=message)
-        loop.create_task(run())
+        task = loop.create_task(run(), name="reload")
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
 
     loop.add_signal_handler(signal.SIGHUP, reload)
     await stop.wait()
     log.info("portaria_stopping")
+    for task in list(reloads):
+        task.cancel()
+    await asyncio.gather(*reloads, return_exceptions=True)
     await svc.stop()
     return 0
 

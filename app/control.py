@@ -5,21 +5,41 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from app.api import ApiRole
-from app.bus import Subscription
-from app.config import ConfigError, load_config
+from app.ari import EventStream
+from app.bus import EventBus, Subscription
+from app.calls import SessionManager, StasisApp
+from app.config import ConfigError, Settings, load_config
 from app.directory.directory import Directory
 from app.directory.loader import DirectoryError
+from app.records import RecordWriter
 from app.records.export import call_json
 
-if TYPE_CHECKING:
-    from app.service import Service
+
+class ControlledService(Protocol):
+    """What the API drives of the running service (app.service.Service), named here so
+    that this module needs no import of the service that builds it."""
+
+    settings: Settings
+    config_path: Path | None
+    events: EventStream
+    bus: EventBus
+    audit: RecordWriter
+    sessions: SessionManager
+    app: StasisApp
+
+    def resolve_path(self, p: str) -> Path: ...
+
+    def apply(self, settings: Settings, directories: dict[str, Directory]) -> None: ...
+
+    async def prewarm(self) -> None: ...
 
 
 class ServiceController:
-    def __init__(self, svc: Service) -> None:
+    def __init__(self, svc: ControlledService) -> None:
         self._svc = svc
         self._t0 = time.monotonic()
 

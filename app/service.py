@@ -13,13 +13,12 @@ import structlog
 from app.api.serving import ApiServer
 from app.ari import AriClient, EventStream
 from app.bus import EventBus
-from app.call import Call
+from app.calls import Call, SessionManager, StasisApp
 from app.config import Secrets, Settings
 from app.control import ServiceController
 from app.dialog.context import Conversation
 from app.dialog.nlu import Extractor
 from app.dialog.nlu.factory import build_extractor
-from app.dialog.session import SessionManager
 from app.dialog.spoken_phrases import predictable_phrases
 from app.dialog.visitor_flow import run_visitor
 from app.directory.directory import Directory
@@ -28,9 +27,8 @@ from app.media.server import AudioSocketServer, LegRegistry
 from app.media.stt import SpeechToText, build_stt
 from app.media.tts import CondominiumSpeech, build_voice
 from app.media.tts.prewarm import Prewarmer
-from app.records import Decision, RecordWriter, open_store
+from app.records import RecordWriter, open_store
 from app.records.recordings import DAY, delete_files
-from app.stasis import StasisApp
 from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
 
 log = structlog.get_logger(__name__)
@@ -95,7 +93,6 @@ class Service:
             "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
         }
         self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.voice, self._flow, stt=self.stt,
-                             unrecorded=self._record_unfinished,
                              bus=self.bus, records=self.audit,
                              recordings_dir=self.resolve_path(s.audit.recordings_dir))
         self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
@@ -121,14 +118,6 @@ class Service:
         conv = Conversation(call=call, condo=call.condo, directory=self.directories[key],
                             extractor=self.extractors[key], audit=self.audit)
         await run_visitor(conv)
-
-    def _record_unfinished(self, call: Call) -> None:
-        s = call.session
-        failed = (s.end_reason or "").startswith("error")
-        outcome = "error" if failed else "visitor_left"
-        s.data["outcome"], s.data["gate_opened"] = outcome, False
-        self.audit.record(Decision(condominium=s.condominium, outcome=outcome, decided_by="system", call_id=s.id,
-                                   visitor_channel=s.visitor_channel_id, caller=s.data.get("caller_number")))
 
     async def prewarm(self) -> None:
         """Every greeting cached now; every phrase the config and directories make

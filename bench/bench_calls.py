@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Secrets, Settings
 from app.logging import configure
 from app.service import Service

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Settings
 from app.service import Service
 from tests.audio_fixtures import build_timeline

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 import numpy as np
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Settings
 from app.service import Service
 from tests.conftest import wait_clean
@@ -31,7 +33,10 @@ async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service
 
 
 async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+    calls: list[weakref.ref[Call]] = []
+
     async def greet_then_hang_up(call: Call, settings: Settings) -> None:
+        calls.append(weakref.ref(call))
         await call.say("visitor", settings.condominiums[call.session.condominium].phrases.greeting)
         await call.end("test: app hangs up")
 
@@ -45,6 +50,14 @@ async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Ph
     assert speech_onset(x, rate) is not None
     chans, bridges, n = await wait_clean(ari, app)
     assert (chans, bridges, n) == ([], [], 0)
+    # Dropped from every registry, and by everything else: nothing keeps the Call alive.
+    for _ in range(40):  # its task still writes the record once Asterisk is clean
+        if set(app.app.held().values()) == {0}:
+            break
+        await asyncio.sleep(0.05)
+    assert set(app.app.held().values()) == {0}, app.app.held()
+    gc.collect()
+    assert len(calls) == 1 and calls[0]() is None, "the ended Call is still referenced"
 
 
 async def test_a_call_over_max_calls_is_refused_at_once_and_the_live_one_goes_on(
@@ -81,7 +94,7 @@ async def _simultaneous_calls(app: Service, phones: Phones, ari: AriClient, n: i
 
     async def tone_flow(call: Call, settings: Settings) -> None:
         leg = call.legs["visitor"]
-        f = freq_of(call.session.data["caller_number"])
+        f = freq_of(call.session.record.caller)
         await leg.play(_tone(f, 2.0, leg.sample_rate)).done
         await call.end("test: tone played")
 
@@ -131,7 +144,7 @@ async def test_each_gate_extension_reaches_its_own_condominium(
     seen: dict[str, str] = {}
 
     async def note(call: Call, settings: Settings) -> None:
-        seen[call.session.data["caller_number"]] = call.session.condominium
+        seen[call.session.record.caller] = call.session.condominium
         await call.say("visitor", call.condo.phrases.greeting)
         await call.end("test over")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Settings
 from app.media.listener import Heard
 from app.service import Service

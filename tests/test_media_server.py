@@ -10,6 +10,7 @@ from app.ari import AriClient
 from app.media.audiosocket import Decoder, Kind, encode, encode_audio, encode_uuid
 from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
+from app.metrics import REGISTRY
 from app.service import Service
 from tests.conftest import wait_clean
 from tests.phone import Phones, speech_onset
@@ -31,6 +32,7 @@ async def _closed_by_server(reader: asyncio.StreamReader) -> bool:
 
 async def test_expected_uuid_gets_its_leg_and_silence_every_20_ms() -> None:
     srv, reg = await _server()
+    ticks = _jitter_ticks()
     leg_id = uuid.uuid4()
     waiter = reg.expect(leg_id, "visitor", 8000)
     reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
@@ -51,26 +53,42 @@ async def test_expected_uuid_gets_its_leg_and_silence_every_20_ms() -> None:
     # (GC passes 0.2-0.5 s measured on a busy machine). Exact pacing: bench_pacing.
     due = elapsed / 0.020
     assert 0.5 * due - 2 <= len(msgs) <= due + 2, (len(msgs), round(due, 1))
+    # Every frame went out on a pacer tick, and every tick is timed on /metrics.
+    assert _jitter_ticks() - ticks >= len(msgs)
     leg.close("test over")
     writer.close()
     await srv.stop()
 
 
+def _protocol_errors() -> float:
+    """What /metrics shows (fed where the servers and legs count them)."""
+    return REGISTRY.get_sample_value("portaria_audiosocket_protocol_errors_total",
+                                     {"role": "visitor"}) or 0.0
+
+
+def _jitter_ticks() -> float:
+    return REGISTRY.get_sample_value("portaria_pacing_jitter_seconds_count") or 0.0
+
+
 async def test_unknown_uuid_is_closed_at_once() -> None:
     srv, reg = await _server()
+    errors = _protocol_errors()
     reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
     writer.write(encode_uuid(uuid.uuid4()))
     assert await _closed_by_server(reader)
     assert reg.refused == 1
+    assert _protocol_errors() == errors + 1
     await srv.stop()
 
 
 async def test_first_message_not_a_uuid_is_refused() -> None:
     srv, _ = await _server()
+    errors = _protocol_errors()
     reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
     writer.write(encode_audio(b"\x00" * 320, 8000))
     assert await _closed_by_server(reader)
     assert srv.protocol_errors == 1
+    assert _protocol_errors() == errors + 1
     await srv.stop()
 
 
@@ -83,9 +101,11 @@ async def test_oversized_frame_flood_closes_only_that_leg() -> None:
     xa.write(encode_uuid(a))
     xb.write(encode_uuid(b))
     leg_a, leg_b = await wa, await wb
+    errors = _protocol_errors()
     xa.write(bytes([0x10, 0xFF, 0xFF]) + b"\x00" * 4096)
     await asyncio.wait_for(leg_a.wait_closed(), 2)
     assert "protocol error" in leg_a.close_reason
+    assert _protocol_errors() == errors + 1
     assert not leg_b.closed.is_set()
     xb.write(encode(Kind.DTMF, b"7"))
     assert (await asyncio.wait_for(leg_b.inbound.get(), 2)).digit() == "7"

@@ -64,7 +64,7 @@ async def test_media_leg_dropped_ends_that_call_only(app: Service, phones: Phone
         if len(app.sessions) == 2 and all(len(c.legs) for c in app.app.calls.values()):
             break
         await asyncio.sleep(0.05)
-    victim = next(c for c in app.app.calls.values() if c.session.data.get("caller_number") == "7301")
+    victim = next(c for c in app.app.calls.values() if c.session.record.caller == "7301")
     leg = victim.legs["visitor"]
     # Asterisk's side of the leg goes away (as when its AudioSocket channel dies).
     await ari.hangup(f"portaria-em-{leg.id}")

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.ari import AriClient, AriError, AriUnavailable
-from app.call import Call
+from app.calls import Call
 from app.media.leg import MediaLeg
 from tests.asterisk_env import AsteriskEnv, asterisk_env
 from tests.conftest import wait_clean
@@ -229,7 +229,7 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
               f"after burst {fd2}")
         print(f"RSS MB: baseline {mem0:.1f}, after back-to-back {mem1:.1f}, after burst {mem2:.1f}")
         svc = g.app
-        assert len(svc.sessions) == 0 and not svc.app.calls and svc.registry.pending == 0
+        assert set(svc.app.held().values()) == {0}, svc.app.held()
         assert live(Call) == 0 and live(MediaLeg) == 0, "calls or legs still referenced after the soak"
         # A leak of one descriptor per call would show as dozens; 2 is noise (a log rotation, a WAL).
         assert max(fd1[0], fd2[0]) <= fd0[0] + 2, f"file descriptors grew: {fd0} -> {fd1} -> {fd2}"

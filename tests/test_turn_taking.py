@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.call import Call
+from app.calls import Call
 from app.config import Settings
 from app.metrics import STT_SPECULATION
 from tests.audio_fixtures import synth_speech

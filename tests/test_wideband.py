@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.ari import AriClient
-from app.call import Call
+from app.calls import Call
 from app.config import Secrets, Settings
 from app.service import Service
 from tests.asterisk_env import AsteriskEnv

@@ -6,11 +6,13 @@ the OpenAPI document (app.api.openapi) describes exactly what the API returns.
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.api.control import ApiRole
+from app.records.model import Decision
 
 
 class HangupRequest(BaseModel):
@@ -81,25 +83,37 @@ class DecisionsQuery(BaseModel):
                                     description="Only this condominium's decisions.")
 
 
-class DecisionRecord(BaseModel):
-    """One gate decision from the audit store."""
+# What each column of a decision means; the columns themselves are the record's own
+# (app.records.Decision), so the API's copy cannot drift from what is stored.
+_DECISION_DOCS = {
+    "ts": "Unix time of the decision.",
+    "outcome": "authorized, denied, no_answer, no_decision, visitor_left, not_resolved or error.",
+    "decided_by": "resident, resident_dtmf or system.",
+    "dialed": "Comma-separated endpoints tried, in order.",
+    "caller": "The intercom's caller id number.",
+    "recording": "Path(s) of the call's recording on the server, when the condominium records.",
+}
 
-    ts: float = Field(description="Unix time of the decision.")
-    condominium: str
-    outcome: str = Field(description="authorized, denied, no_answer, no_decision, visitor_left or not_resolved.")
-    decided_by: str = Field(description="resident, resident_dtmf or system.")
-    gate_opened: bool
-    call_id: str
-    visitor_name: str | None = None
-    intent: str | None = None
-    apartment: str | None = None
-    resident: str | None = None
-    visitor_channel: str | None = None
-    resident_channel: str | None = None
-    dialed: str | None = Field(None, description="Comma-separated endpoints tried, in order.")
-    caller: str | None = Field(None, description="The intercom's caller id number.")
-    recording: str | None = Field(None, description="Path(s) of the call's recording on the server, "
-                                                    "when the condominium records.")
+
+def _nullable(hint: Any) -> bool:
+    return type(None) in get_args(hint)
+
+
+def _decision_model() -> type[BaseModel]:
+    hints = get_type_hints(Decision)
+    # Every row has every column: a field is optional in the schema only where it may be null.
+    defs: dict[str, Any] = {
+        f.name: (hints[f.name], Field(None if _nullable(hints[f.name]) else ...,
+                                      description=_DECISION_DOCS.get(f.name)))
+        for f in fields(Decision)
+    }
+    return create_model("DecisionRecord", __doc__="One gate decision from the audit store.", **defs)
+
+
+if TYPE_CHECKING:
+    DecisionRecord = BaseModel
+else:
+    DecisionRecord = _decision_model()
 
 
 class DecisionsResponse(BaseModel):

@@ -5,6 +5,7 @@ Why our own and not aioari/ari-py: see README ("Dependencies").
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,12 @@ import structlog
 from app.ari.models import AriError, AriUnavailable, Bridge, Channel
 
 log = structlog.get_logger(__name__)
+
+IDEMPOTENT = frozenset({"GET", "DELETE", "PUT"})
+RETRY_ATTEMPTS = 3
+RETRY_PAUSE_S = 0.1  # times the attempt number: 0.1 s, then 0.2 s
+RETRIED = (httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadError, httpx.WriteError,
+           httpx.TimeoutException)
 
 
 class AriClient:
@@ -45,18 +52,21 @@ class AriClient:
         self, method: str, path: str, params: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        # A busy Asterisk sometimes drops a kept-alive connection as we reuse it
-        # (reset, or closed with no response): safe to send again when idempotent.
-        attempts = 2 if method in ("GET", "DELETE", "PUT") else 1
+        # The one retry policy for ARI (callers add none of their own). Only idempotent
+        # requests are sent again: a busy Asterisk sometimes drops a kept-alive connection
+        # as we reuse it (reset, or closed with no response), or answers too late under
+        # load; the same DELETE once more, after a pause, then deletes what a call left.
+        attempts = RETRY_ATTEMPTS if method in IDEMPOTENT else 1
         for attempt in range(1, attempts + 1):
             try:
                 resp = await self._http.request(method, path, params=clean, json=json)
                 break
-            except (httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
-                if attempt == attempts:
-                    raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
             except httpx.TransportError as exc:
-                raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
+                if attempt == attempts or not isinstance(exc, RETRIED):
+                    raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
+                log.info("ari_retry", method=method, path=path, attempt=attempt,
+                         error=type(exc).__name__)
+                await asyncio.sleep(RETRY_PAUSE_S * attempt)
         if resp.status_code >= 400:
             try:
                 message = str(resp.json().get("message", resp.text))

@@ -82,6 +82,3 @@ class CallPort(Protocol):
     async def end(self, reason: str) -> None:
         """Hang up every party of the call over ARI and release what it holds."""
         ...
-
-    async def wait_ended(self) -> None:
-        ...

@@ -12,6 +12,7 @@ from app.dialog.context import Conversation
 from app.dialog.hints import RESIDENT_HINT, read_reply
 from app.dialog.nlu import Reply, classify_reply
 from app.dialog.session import ConversationState
+from app.records import Outcome
 
 log = structlog.get_logger(__name__)
 
@@ -19,13 +20,13 @@ DTMF_REPLIES = {"1": Reply.YES, "2": Reply.NO, "3": Reply.WHO}
 
 
 @dataclass(frozen=True)
-class Outcome:
-    result: str  # authorized | denied | no_answer | no_decision | visitor_left
+class ResidentOutcome:
+    result: Outcome
     decided_by: str  # resident | resident_dtmf | system
     resident_channel: str | None = None
 
 
-async def reach_resident(conv: Conversation) -> Outcome:
+async def reach_resident(conv: Conversation) -> ResidentOutcome:
     call, p, s = conv.call, conv.phrases, conv.call.session
     assert conv.apartment is not None
     s.state = ConversationState.CHAMANDO_MORADOR
@@ -35,7 +36,10 @@ async def reach_resident(conv: Conversation) -> Outcome:
     try:
         return await _reach(conv, hold)
     finally:
-        company.cancel()
+        # Neither outlives the ringing: cancelled (a no-op once done) and awaited.
+        for task in (company, hold):
+            task.cancel()
+        await asyncio.gather(company, hold, return_exceptions=True)
 
 
 async def _keep_visitor_company(conv: Conversation, first: asyncio.Task[bool]) -> None:
@@ -48,7 +52,7 @@ async def _keep_visitor_company(conv: Conversation, first: asyncio.Task[bool]) -
         await conv.call.say("visitor", conv.phrases.still_calling)
 
 
-async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> Outcome:
+async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> ResidentOutcome:
     call, s = conv.call, conv.call.session
     assert conv.apartment is not None
     answered = False
@@ -57,13 +61,13 @@ async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> Outcome:
         ring = await call.call_resident(number)
         log.info("resident_ring_outcome", number=number, outcome=ring)
         if ring == "visitor_gone":
-            return Outcome("visitor_left", "system")
+            return ResidentOutcome(Outcome.VISITOR_LEFT, "system")
         if ring == "answered":
             answered = True
             break
     if not answered:
         await hold
-        return Outcome("no_answer", "system")
+        return ResidentOutcome(Outcome.NO_ANSWER, "system")
     s.state = ConversationState.ESPERANDO_MORADOR
     # The resident hears who is at the gate as soon as their leg is up, whatever
     # the visitor is still hearing ("Um momento, vou chamar o morador").
@@ -73,7 +77,7 @@ async def _reach(conv: Conversation, hold: asyncio.Task[bool]) -> Outcome:
     return outcome
 
 
-async def _ask(conv: Conversation) -> Outcome:
+async def _ask(conv: Conversation) -> ResidentOutcome:
     call, p, s = conv.call, conv.phrases, conv.call.session
     channel = s.resident_channel_id
     loop = asyncio.get_running_loop()
@@ -83,7 +87,7 @@ async def _ask(conv: Conversation) -> Outcome:
         heard = await call.listen("resident", remaining, hint=RESIDENT_HINT)
         if heard.kind in ("closed", "timeout"):
             log.info("resident_no_decision", reason=heard.kind)
-            return Outcome("no_decision", "system", channel)
+            return ResidentOutcome(Outcome.NO_DECISION, "system", channel)
         if heard.kind == "dtmf":
             reply, by = DTMF_REPLIES.get(heard.digit or "", Reply.UNKNOWN), "resident_dtmf"
         else:
@@ -91,15 +95,15 @@ async def _ask(conv: Conversation) -> Outcome:
         log.info("resident_reply", reply=reply.value, text=heard.text, choice=heard.choice, digit=heard.digit)
         if reply is Reply.YES:
             await call.say("resident", p.resident_thanks_yes)
-            return Outcome("authorized", by, channel)
+            return ResidentOutcome(Outcome.AUTHORIZED, by, channel)
         if reply is Reply.NO:
             await call.say("resident", p.resident_thanks_no)
-            return Outcome("denied", by, channel)
+            return ResidentOutcome(Outcome.DENIED, by, channel)
         if reply is Reply.WHO:
             await _present(conv)
         else:
             await call.say("resident", p.resident_reprompt)
-    return Outcome("no_decision", "system", channel)
+    return ResidentOutcome(Outcome.NO_DECISION, "system", channel)
 
 
 async def _present(conv: Conversation) -> None:

@@ -1,18 +1,18 @@
-"""Sessions: one per visitor call, holding everything that call owns.
+"""A visitor call as the dialog sees it: its conversation state, its turn, its record.
 
-The SessionManager is the one place that knows which calls are live; the API
-lists it, tests assert it is empty after every call, and the Stasis app asks
-it which session an ARI event belongs to.
+Which sessions are live, and which channel belongs to which, is the call
+registry's business (app/calls/registry.py), beside the Stasis routing that uses it.
 """
 
 from __future__ import annotations
 
 import enum
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.records import CallRecord
 
 
 class ConversationState(enum.StrEnum):
@@ -46,9 +46,13 @@ class Session:
     bridge_ids: list[str] = field(default_factory=list)
     channel_ids: list[str] = field(default_factory=list)
     resident_channel_id: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
     end_reason: str = ""
+    # What will be kept of this call: filled in as it goes, decided once (app/records).
+    record: CallRecord = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.record = CallRecord(self.id, self.condominium, self.visitor_channel_id)
 
     @property
     def state(self) -> ConversationState:
@@ -85,47 +89,3 @@ class Session:
             "roles": ["visitor"] + (["resident"] if self.resident_channel_id else []),
             "duration_s": round(self.duration, 1),
         }
-
-
-class SessionManager:
-    def __init__(self, on_change: StateListener | None = None) -> None:
-        self._sessions: dict[str, Session] = {}
-        self._by_channel: dict[str, str] = {}
-        self._on_change = on_change
-
-    def create_session(self, condominium: str, visitor_channel_id: str) -> Session:
-        s = Session(id=uuid.uuid4().hex, condominium=condominium, visitor_channel_id=visitor_channel_id,
-                    on_change=self._on_change)
-        self._sessions[s.id] = s
-        self.bind_channel(s, visitor_channel_id)
-        return s
-
-    def get_session(self, session_id: str) -> Session | None:
-        return self._sessions.get(session_id)
-
-    def by_channel(self, channel_id: str) -> Session | None:
-        sid = self._by_channel.get(channel_id)
-        return None if sid is None else self._sessions.get(sid)
-
-    def bind_channel(self, session: Session, channel_id: str) -> None:
-        self._by_channel[channel_id] = session.id
-        if channel_id not in session.channel_ids:
-            session.channel_ids.append(channel_id)
-
-    def end_session(self, session_id: str, reason: str = "") -> Session | None:
-        s = self._sessions.pop(session_id, None)
-        if s is None:
-            return None
-        s.ended = True
-        s.end_reason = s.end_reason or reason
-        s.state = ConversationState.FINALIZADO
-        for ch in s.channel_ids:
-            if self._by_channel.get(ch) == s.id:
-                del self._by_channel[ch]
-        return s
-
-    def all(self) -> list[Session]:
-        return list(self._sessions.values())
-
-    def __len__(self) -> int:
-        return len(self._sessions)

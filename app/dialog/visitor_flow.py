@@ -21,13 +21,13 @@ from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
 from app.dialog.nlu.model import Slot, VisitState
 from app.dialog.ports import Input, SttHint
-from app.dialog.resident_flow import Outcome, reach_resident
+from app.dialog.resident_flow import ResidentOutcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
 from app.directory.directory import Resolution
 from app.directory.model import Apartment, Resident, ResidentMatch
 from app.directory.numbers import ApartmentRef
 from app.metrics import stage_timer
-from app.records import Decision
+from app.records import Outcome, decide
 
 log = structlog.get_logger(__name__)
 
@@ -39,8 +39,8 @@ async def run_visitor(conv: Conversation) -> None:
         await _run(conv)
     except asyncio.CancelledError:
         # The visitor hung up (or the session timed out) mid-conversation: still on record.
-        if "outcome" not in conv.call.session.data:
-            _record(conv, "visitor_left", "system", None, gate_opened=False)
+        if not conv.call.session.record.decided:
+            _record(conv, Outcome.VISITOR_LEFT, "system", None, gate_opened=False)
         raise
 
 
@@ -54,11 +54,11 @@ async def _run(conv: Conversation) -> None:
         resolved = await collect_by_keypad(conv)
     if resolved is None:
         gone = call.party_gone("visitor")
-        await _finish(conv, "visitor_left" if gone else "not_resolved", "system", None)
+        await _finish(conv, Outcome.VISITOR_LEFT if gone else Outcome.NOT_RESOLVED, "system", None)
         return
     s.state = ConversationState.VALIDADO
-    s.data["apartment"] = conv.apartment.label() if conv.apartment else None
-    s.data["resident"] = conv.resident.name if conv.resident else None
+    s.record.apartment = conv.apartment.label() if conv.apartment else None
+    s.record.resident = conv.resident.name if conv.resident else None
     outcome = await reach_resident(conv)
     await _finish(conv, outcome.result, outcome.decided_by, outcome)
 
@@ -247,39 +247,38 @@ def _question_for_missing(conv: Conversation) -> str:
     return p.ask_apartment
 
 
-async def _finish(conv: Conversation, result: str, decided_by: str, outcome: Outcome | None) -> None:
+async def _finish(conv: Conversation, result: Outcome, decided_by: str,
+                  outcome: ResidentOutcome | None) -> None:
     call, p, s = conv.call, conv.phrases, conv.call.session
     s.state = ConversationState.FINALIZADO
     gate_opened = False
-    if result == "authorized":
+    if result is Outcome.AUTHORIZED:
         # The gate opens on an explicit yes only; this is the single place that calls it.
         gate_opened = await call.open_gate()
         await _say(conv, p.visitor_authorized)
-    elif result == "denied":
+    elif result is Outcome.DENIED:
         await _say(conv, p.visitor_denied)
-    elif result == "no_answer":
+    elif result is Outcome.NO_ANSWER:
         await _say(conv, p.visitor_no_answer)
-    elif result == "no_decision":
+    elif result is Outcome.NO_DECISION:
         await _say(conv, p.visitor_no_decision)
-    if result != "visitor_left":
+    if result is not Outcome.VISITOR_LEFT:
         await _say(conv, p.goodbye)
     _record(conv, result, decided_by, outcome, gate_opened)
-    log.info("decision", outcome=result, decided_by=decided_by, gate_opened=gate_opened,
-             apartment=s.data.get("apartment"), resident=s.data.get("resident"))
-    await call.end(f"finished: {result}")
+    log.info("decision", outcome=result.value, decided_by=decided_by, gate_opened=gate_opened,
+             apartment=s.record.apartment, resident=s.record.resident)
+    await call.end(f"finished: {result.value}")
 
 
-def _record(conv: Conversation, result: str, decided_by: str, outcome: Outcome | None, gate_opened: bool) -> None:
-    s = conv.call.session
-    s.data["outcome"] = result
-    s.data["gate_opened"] = gate_opened
-    if conv.audit is not None:
-        conv.audit.record(Decision(
-            condominium=s.condominium, outcome=result, decided_by=decided_by, call_id=s.id,
-            visitor_name=conv.visit.visitor_name, intent=str(conv.visit.intent.value) if conv.visit.intent else None,
-            apartment=conv.apartment.label() if conv.apartment else None,
-            resident=conv.resident.name if conv.resident else None, gate_opened=gate_opened,
-            visitor_channel=s.visitor_channel_id,
-            resident_channel=outcome.resident_channel if outcome else None,
-            dialed=",".join(conv.dialed) or None, caller=s.data.get("caller_number"),
-        ))
+def _record(conv: Conversation, result: Outcome, decided_by: str, outcome: ResidentOutcome | None,
+            gate_opened: bool) -> None:
+    r = conv.call.session.record
+    # What the conversation learned, as it stands when the call is decided.
+    r.visitor_name = conv.visit.visitor_name
+    r.intent = str(conv.visit.intent.value) if conv.visit.intent else None
+    r.apartment = conv.apartment.label() if conv.apartment else None
+    r.resident = conv.resident.name if conv.resident else None
+    r.resident_channel = outcome.resident_channel if outcome else None
+    r.dialed = list(conv.dialed)
+    decide(r, result, decided_by, gate_opened,
+           conv.audit.record if conv.audit is not None else None)

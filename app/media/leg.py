@@ -22,6 +22,7 @@ import structlog
 from app.media.audiosocket import Decoder, Kind, Message, ProtocolError, encode_audio
 from app.media.pacer import Pacer
 from app.media.recorder import LegRecorder
+from app.metrics import AUDIOSOCKET_PROTOCOL_ERRORS
 
 log = structlog.get_logger(__name__)
 
@@ -180,6 +181,7 @@ class MediaLeg:
                         return
         except ProtocolError as exc:
             reason = f"protocol error: {exc}"
+            AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=self.role).inc()
             log.warning("audiosocket_protocol_error", leg=str(self.id), role=self.role, error=str(exc))
         except (ConnectionError, OSError) as exc:
             reason = f"connection error: {exc}"

@@ -16,6 +16,8 @@ from typing import Protocol
 
 import structlog
 
+from app.metrics import PACING_JITTER
+
 log = structlog.get_logger(__name__)
 
 FRAME_SECONDS = 0.020
@@ -63,6 +65,7 @@ class Pacer:
         loop = self._loop
         assert loop is not None
         now = loop.time()
+        PACING_JITTER.observe(abs(now - self._next))  # this tick against its deadline
         if self._last_tick is not None:
             self.intervals.append(now - self._last_tick)
         self._last_tick = now

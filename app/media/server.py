@@ -20,6 +20,7 @@ import structlog
 from app.media.audiosocket import Decoder, Kind, Message, ProtocolError
 from app.media.leg import MediaLeg, Role
 from app.media.pacer import Pacer
+from app.metrics import AUDIOSOCKET_PROTOCOL_ERRORS
 
 log = structlog.get_logger(__name__)
 
@@ -96,12 +97,14 @@ class AudioSocketServer:
             leg_id, early = await asyncio.wait_for(self._read_uuid(reader, decoder), FIRST_MESSAGE_TIMEOUT)
         except (TimeoutError, ProtocolError, ConnectionError, asyncio.IncompleteReadError) as exc:
             self.protocol_errors += 1
+            AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=self.role).inc()
             log.warning("audiosocket_refused", role=self.role, peer=str(peer), reason=str(exc) or type(exc).__name__)
             writer.close()
             return
         exp = self.registry.claim(leg_id, self.role)
         if exp is None:
             self.registry.refused += 1
+            AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=self.role).inc()
             log.warning("audiosocket_unknown_uuid", role=self.role, peer=str(peer), leg=str(leg_id))
             writer.close()
             return

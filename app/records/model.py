@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -12,10 +13,24 @@ Speaker = Literal["visitor", "resident", "portaria"]
 TurnKind = Literal["said", "heard", "dtmf", "event"]
 
 
+class Outcome(enum.StrEnum):
+    """How a visitor call ended. String-valued: audit rows, events and JSON carry the value."""
+
+    AUTHORIZED = "authorized"
+    DENIED = "denied"
+    NO_ANSWER = "no_answer"
+    NO_DECISION = "no_decision"
+    VISITOR_LEFT = "visitor_left"
+    NOT_RESOLVED = "not_resolved"
+    ERROR = "error"
+
+
 @dataclass(frozen=True)
 class Decision:
+    """The audit row of one call, as stored and as every view (API, events, CSV) shows it."""
+
     condominium: str
-    outcome: str  # authorized | denied | no_answer | no_decision | visitor_left | not_resolved | error
+    outcome: str  # an Outcome's value (rows read back from the store are plain text)
     decided_by: str  # resident | resident_dtmf | system
     call_id: str
     visitor_name: str | None = None

@@ -66,9 +66,6 @@ class ScriptedCall:
     async def end(self, reason: str) -> None:
         self.ended = reason
 
-    async def wait_ended(self) -> None:
-        return None
-
     def to_visitor(self) -> list[str]:
         return [text for role, text in self.said if role == "visitor"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,13 @@ import structlog
 
 from app.ari import AriClient, AriError
 from app.bus import EventBus
-from app.call import CHANNEL_PREFIX, Call, MediaTarget, background
+from app.calls.call import Call
+from app.calls.lifecycle import FlowRunner, run_call
+from app.calls.media import CHANNEL_PREFIX, MediaTarget, media_channel
+from app.calls.registry import SessionManager
+from app.calls.tasks import TaskOwner
 from app.config import Settings
 from app.dialog.ports import Role
-from app.dialog.session import SessionManager
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText
 from app.media.tts import Voice
@@ -29,9 +32,6 @@ from app.metrics import CALLS
 from app.records import RecordWriter
 
 log = structlog.get_logger(__name__)
-
-FlowRunner = Callable[[Call, Settings], Awaitable[None]]
-
 
 class StasisApp:
     def __init__(
@@ -44,15 +44,11 @@ class StasisApp:
         flow: FlowRunner,
         stt: SpeechToText | None = None,
         bus: EventBus | None = None,
-        unrecorded: Callable[[Call], None] | None = None,
         records: RecordWriter | None = None,
         recordings_dir: Path | None = None,
     ) -> None:
         self.records = records
         self.recordings_dir = recordings_dir
-        # Called for a call that ends before the flow put a decision on record
-        # (set-up failed, visitor gone during set-up): every call leaves a row.
-        self.unrecorded = unrecorded
         self.stt = stt
         self.bus = bus or EventBus()
         self.settings = settings
@@ -69,6 +65,8 @@ class StasisApp:
         }
         self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
         self._stasis_waiters: dict[str, asyncio.Future[None]] = {}
+        # Teardowns, refusals, orphan hangups and undone set-ups: held, drained at shutdown.
+        self.tasks = TaskOwner("stasis")
 
     def set_media_ports(self, visitor: int, resident: int) -> None:
         m = self.settings.media
@@ -90,10 +88,6 @@ class StasisApp:
             self._on_stasis_start(event, channel_id)
         elif etype in ("StasisEnd", "ChannelDestroyed"):
             self._on_channel_gone(channel_id, etype, int(event.get("cause", 0) or 0))
-        elif etype == "ChannelDtmfReceived":
-            call = self._call_of(channel_id)
-            if call is not None:
-                call.session.data.setdefault("dtmf", []).append(str(event.get("digit", "")))
         owner = owner or self.sessions.by_channel(channel_id)
         self.bus.publish("ari", owner.id if owner else None, owner.condominium if owner else None,
                          type=etype, channel=channel_id, name=channel.get("name"),
@@ -133,7 +127,7 @@ class StasisApp:
                 call.on_resident_answered(channel_id)
             else:
                 # The visitor's call is gone: nobody is waiting for this resident.
-                background(self.ari.hangup(channel_id), "hangup_orphan_resident")
+                self.tasks.spawn(self.ari.hangup(channel_id), "hangup_orphan_resident")
             return
         if channel_id.startswith(CHANNEL_PREFIX):
             waiter = self._stasis_waiters.pop(channel_id, None)
@@ -146,7 +140,8 @@ class StasisApp:
                 log.warning("over_capacity_call_refused", channel=channel_id, calls=len(self.calls),
                             max_calls=self.settings.max_calls)
                 CALLS.labels(condominium=self.settings.condominium(condo)[0], outcome="refused").inc()
-                background(self.ari.hangup(channel_id, reason="congestion"), "refuse_over_capacity")
+                self.tasks.spawn(self.ari.hangup(channel_id, reason="congestion"),
+                                 "refuse_over_capacity")
                 return
             caller = (event.get("channel") or {}).get("caller") or {}
             self._start_visitor(channel_id, condo, time.monotonic(), str(caller.get("number", "")))
@@ -159,77 +154,45 @@ class StasisApp:
             return
         visitor_leg = call.legs.get("visitor")
         if channel_id == call.session.visitor_channel_id or (
-            visitor_leg is not None and channel_id == f"{CHANNEL_PREFIX}em-{visitor_leg.id}"
+            visitor_leg is not None and channel_id == media_channel(visitor_leg.id)
         ):
             self._spawn(call.teardown(f"{why} on {channel_id}"), call)
         elif why == "ChannelDestroyed" or channel_id == call.session.resident_channel_id:
             call.on_channel_gone(channel_id, cause)
 
-    def _spawn(self, coro: Awaitable[None], call: Call) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None], call: Call) -> None:
         async def runner() -> None:
-            structlog.contextvars.bind_contextvars(session=call.session.id, condominium=call.session.condominium)
+            structlog.contextvars.bind_contextvars(session=call.session.id,
+                                                   condominium=call.session.condominium)
             await coro
-        asyncio.get_running_loop().create_task(runner())
-
-    async def _gone(self, channel_id: str) -> bool:
-        try:
-            await self.ari.get_channel(channel_id)
-        except AriError as exc:
-            return exc.not_found
-        return False
+        self.tasks.spawn(runner(), "teardown")
 
     # -- a visitor's call ------------------------------------------------------
-    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float, caller: str) -> None:
+    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float,
+                       caller: str) -> None:
         condo_key, condo = self.settings.condominium(condo_arg)
         session = self.sessions.create_session(condo_key, channel_id)
-        session.data["caller_number"] = caller
-        session.data["stasis_start_at"] = t0
+        session.record.caller = caller
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
-        call = Call(session, self.ari, self.sessions, self.registry, self.tts.for_condominium(condo_key),
-                    self.media, condo,
+        call = Call(session, self.ari, self.sessions, self.registry,
+                    self.tts.for_condominium(condo_key), self.media, condo,
                     stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish, records=self.records, recordings_dir=self.recordings_dir)
+                    publish=self.bus.publish, records=self.records,
+                    recordings_dir=self.recordings_dir, stasis_start_at=t0, outliving=self.tasks)
         self.calls[session.id] = call
+        call.task = asyncio.get_running_loop().create_task(
+            run_call(call, self.flow, self.settings, self.ari, self.bus, self.records,
+                     self._forget),
+            name=f"call-{session.id[:8]}")
 
-        async def run() -> None:
-            structlog.contextvars.bind_contextvars(session=session.id, role="visitor", condominium=condo_key)
-            call.log.bind()
-            log.info("call_started", channel=channel_id)
-            try:
-                await call.connect_party("visitor", channel_id, answer=True)
-                timeout = condo.session_timeout_s
-                async with asyncio.timeout(timeout):
-                    await self.flow(call, self.settings)
-                await call.end("conversation finished")
-            except TimeoutError:
-                await call.end("session timeout")
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if call.ended.is_set() or await self._gone(channel_id):
-                    # The visitor hung up while we were still setting the call up.
-                    log.info("call_setup_interrupted", error=str(exc))
-                    await call.end("visitor hung up during set-up")
-                else:
-                    log.exception("call_failed", error=str(exc))
-                    await call.end(f"error: {type(exc).__name__}")
-            finally:
-                self.calls.pop(session.id, None)
-                d = session.data
-                if "outcome" not in d and self.unrecorded is not None:
-                    try:
-                        self.unrecorded(call)
-                    except Exception as exc:  # noqa: BLE001 — the audit store must not break cleanup
-                        log.error("audit_record_failed", error=repr(exc))
-                if "outcome" in d:
-                    self.bus.publish("decision", session.id, condo_key, outcome=d["outcome"],
-                                     gate_opened=d.get("gate_opened", False), apartment=d.get("apartment"),
-                                     resident=d.get("resident"))
-                self.bus.publish("call.ended", session.id, condo_key, reason=session.end_reason,
-                                 duration_s=round(session.duration, 2))
-                CALLS.labels(condominium=condo_key, outcome=str(session.data.get("outcome", "ended"))).inc()
+    def _forget(self, call: Call) -> None:
+        self.calls.pop(call.session.id, None)
 
-        call.task = asyncio.get_running_loop().create_task(run(), name=f"call-{session.id[:8]}")
+    def held(self) -> dict[str, int]:
+        """What the app still holds for calls; all 0 once every call has ended (tests, soak)."""
+        return {"calls": len(self.calls), "sessions": len(self.sessions),
+                "channels": self.sessions.channels, "tasks": len(self.tasks),
+                "stasis_waiters": len(self._stasis_waiters), "legs_expected": self.registry.pending}
 
     async def shutdown(self) -> None:
         calls = list(self.calls.values())
@@ -238,3 +201,4 @@ class StasisApp:
         tasks = [c.task for c in calls if c.task is not None and not c.task.done()]
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+        await self.tasks.drain(timeout=5)
