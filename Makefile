@@ -56,7 +56,7 @@ typecheck: venv
 
 bench: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
-	$(PY) bench/run_all.py
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

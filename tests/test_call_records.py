@@ -14,11 +14,11 @@ from typing import Any
 import soundfile
 
 from app.records.recordings import delete_files
-from tests.asterisk_env import REPO, AsteriskEnv
-from tests.audio_fixtures import synth_speech
-from tests.conftest import wait_clean
-from tests.gate import Gate, running_gate
-from tests.phone import Phones
+from tests.harness.asterisk import REPO, AsteriskEnv
+from tests.harness.audio import synth_speech
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones
 
 VISITOR = "Boa tarde, tenho uma entrega para o apartamento quinhentos e um."
 NAME = "Meu nome é Pedro da Silva."
@@ -26,7 +26,7 @@ ANSWER = "Sim, pode entrar."
 
 
 async def _authorized_call(g: Gate) -> Any:
-    g.stt.push(VISITOR, NAME, ANSWER)  # type: ignore[attr-defined]
+    g.stt.push(VISITOR, NAME, ANSWER)
     await g.resident("1003021", says=[ANSWER])
     phone = await g.visitor([VISITOR, NAME], caller="7155")
     await phone.wait_hung_up(timeout=90)
@@ -39,9 +39,8 @@ async def _authorized_call(g: Gate) -> Any:
 
 async def test_the_conversation_is_on_record_in_order_with_its_timeline(
         aenv: AsteriskEnv, ari: Any, clean_asterisk: None, stt_server: Any, tmp_path: Path, phones: Phones) -> None:
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path,
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path,
                             recording="decision") as g:
-        g.stt = stt_server  # type: ignore[attr-defined]
         d = await _authorized_call(g)
         turns = g.app.audit.turns(d.call_id)
         steps = [(t.speaker, t.kind, t.party) for t in turns]
@@ -91,10 +90,9 @@ async def test_the_conversation_is_on_record_in_order_with_its_timeline(
 
 async def test_erasing_a_callers_data_after_two_calls_leaves_other_callers_alone(
         aenv: AsteriskEnv, ari: Any, clean_asterisk: None, stt_server: Any, tmp_path: Path, phones: Phones) -> None:
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, recording="decision") as g:
-        g.stt = stt_server  # type: ignore[attr-defined]
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path, recording="decision") as g:
         first = await _authorized_call(g)
-        g.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Bruno.", "Não.")  # type: ignore[attr-defined]
+        g.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Bruno.", "Não.")
         await g.resident("1003021", says=["Não."])
         phone = await g.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Bruno."], caller="7266")
         await phone.wait_hung_up(timeout=90)
@@ -113,8 +111,7 @@ async def test_erasing_a_callers_data_after_two_calls_leaves_other_callers_alone
 
 async def test_a_whole_call_recording_has_each_party_and_what_they_heard(
         aenv: AsteriskEnv, ari: Any, clean_asterisk: None, stt_server: Any, tmp_path: Path, phones: Phones) -> None:
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, recording="call") as g:
-        g.stt = stt_server  # type: ignore[attr-defined]
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path, recording="call") as g:
         d = await _authorized_call(g)
         assert d.recording is not None
         files = {Path(p).stem.rsplit("-", 1)[1]: Path(p) for p in d.recording.split(",")}

@@ -15,7 +15,7 @@ from app.media.vad import (
     SpeechStarted,
     UtteranceEnded,
 )
-from tests.audio_fixtures import Speech, build_timeline, click, frames, white_noise
+from tests.harness.audio import Speech, build_timeline, click, frames, white_noise
 
 PHRASES = [
     "Bom dia, vim entregar uma encomenda",

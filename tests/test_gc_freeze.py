@@ -15,7 +15,7 @@ PROBE = """
 import asyncio, gc, json, tempfile
 from app.config import Secrets
 from app.service import Service, freeze_start_up_heap
-from tests.conftest import make_settings
+from tests.harness.live import make_settings
 
 svc = Service(make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None))
 asyncio.run(svc.prewarm())

@@ -20,8 +20,8 @@ from app.media.stt import (
     build_stt,
     directory_prompt,
 )
-from tests.fakes.openai_server import Reply, ScriptedTranscriptionServer
-from tests.fakes.stall import Stall
+from tests.harness.fakes.openai_server import Reply, ScriptedTranscriptionServer
+from tests.harness.fakes.stall import Stall
 
 
 def pcm(seconds: float, rate: int) -> bytes:

@@ -34,9 +34,9 @@ from app.media.tts import (
     build_tts,
 )
 from app.media.tts.azure import synthesis_rate
-from tests.cloud_stalls import NotedEspeak
-from tests.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
-from tests.fakes.stall import Stall
+from tests.harness.cloud_stalls import NotedEspeak
+from tests.harness.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
+from tests.harness.fakes.stall import Stall
 
 KEY = "test-key"
 TONE_HZ = 700.0

@@ -8,9 +8,9 @@ heard the turn: the first fragment alone, then both fragments as one.
 
 from __future__ import annotations
 
-from tests.audio_fixtures import synth_speech
-from tests.conftest import wait_clean
-from tests.gate import Gate
+from tests.harness.audio import synth_speech
+from tests.harness.gate import Gate
+from tests.harness.live import wait_clean
 
 MARCOS = "Boa noite, aqui é o Marcos,"
 ERRAND = "vim deixar uma encomenda para o apartamento quinhentos e um."
@@ -22,7 +22,7 @@ def _seconds(text: str) -> float:
 
 
 async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
-    gate.stt.push(first_text, WHOLE, "Sim.")  # type: ignore[attr-defined]
+    gate.stt.push(first_text, WHOLE, "Sim.")
     await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor([gate.paused_speech(MARCOS, pause_s, ERRAND)])
     await phone.wait_hung_up(timeout=90)
@@ -31,7 +31,7 @@ async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
     # Decided once, on the whole sentence: no question about the apartment or the name.
     assert d is not None and d.outcome == "authorized"
     assert d.apartment == "501" and d.visitor_name == "Marcos" and d.intent == "entrega"
-    uploads = gate.stt.uploads  # type: ignore[attr-defined]
+    uploads = gate.stt.uploads
     assert len(uploads) == 3, [u.duration_s for u in uploads]
     # The second upload holds both fragments and the pause between them (each fragment
     # carries ~0.45 s of pre-roll and tail).
@@ -43,8 +43,9 @@ async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
 async def test_a_sentence_cut_at_a_comma_waits_for_the_rest_and_is_recognized_once(gate: Gate) -> None:
     # "…aqui é o Marcos," ends on a comma: the app waits for more instead of replying.
     await _one_turn_call(gate, "Boa noite, aqui é o Marcos,", 0.6)
-    turns = [t for t in gate.app.audit.turns(gate.last_decision().call_id)  # type: ignore[union-attr]
-             if t.kind in ("said", "heard")]
+    decision = gate.last_decision()
+    assert decision is not None, "the call was not decided"
+    turns = [t for t in gate.app.audit.turns(decision.call_id) if t.kind in ("said", "heard")]
     # Greeting, then the visitor's one turn, then our reply: nothing said in between.
     assert [(t.speaker, t.text) for t in turns[:2]] == [
         ("portaria", gate.app.settings.condominium(None)[1].phrases.greeting), ("visitor", WHOLE)]
@@ -55,4 +56,4 @@ async def test_speech_resumed_before_our_reply_was_heard_is_the_same_turn(gate: 
     # visitor goes on 0.5 s after stopping, before that reply has been heard for 0.3 s:
     # the reply is dropped and both fragments are recognized together, decided once.
     await _one_turn_call(gate, "Boa noite, aqui é o Marcos.", 0.5)
-    assert gate.app.app.calls == {} and gate.stt.uploads  # type: ignore[attr-defined]
+    assert gate.app.app.calls == {} and gate.stt.uploads
