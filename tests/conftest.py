@@ -17,8 +17,18 @@ from app.service import Service
 from tests.harness.asterisk import AsteriskEnv, asterisk_env
 from tests.harness.fakes.openai_server import ScriptedTranscriptionServer
 from tests.harness.gate import Gate, running_gate
-from tests.harness.live import TEST_APP, live_service, make_settings
+from tests.harness.live import TEST_APP, clear_asterisk, live_service, make_settings
 from tests.harness.phone import Phones
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test on the real Asterisk reaches it through `aenv` (ari, phones, app, gate
+    # and the rest depend on it): marked `asterisk`, so `-m asterisk` / `-m "not asterisk"`
+    # split the suite into the calls and what runs without Asterisk (make test runs the
+    # two side by side).
+    for item in items:
+        if "aenv" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.asterisk)
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +53,7 @@ async def ari(aenv: AsteriskEnv) -> AsyncIterator[AriClient]:
 @pytest.fixture
 async def clean_asterisk(ari: AriClient) -> AsyncIterator[None]:
     # A previous failed test may have left calls up: start from an empty Asterisk.
-    for ch in await ari.list_channels():
-        await ari.hangup(ch.id)
-    for b in await ari.list_bridges():
-        await ari.destroy_bridge(b.id)
+    await clear_asterisk(ari)
     yield
 
 
