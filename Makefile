@@ -43,9 +43,21 @@ run: deps venv models check-config
 	@scripts/place-test-call.sh --help-text
 	$(VENV)/bin/portaria run
 
+# Two groups side by side (tests/conftest.py marks them): the calls on the real Asterisk,
+# which mostly wait on real-time audio, and the tests that never touch it, mostly CPU.
+# Either alone: pytest -m asterisk / pytest -m "not asterisk"; everything: pytest.
 test: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	@mkdir -p .tmp
+	@echo "pytest -m 'not asterisk' (beside the calls, printed after them)"
+	@$(VENV)/bin/pytest -q -p no:cacheprovider -m "not asterisk" >.tmp/test-without-asterisk.log 2>&1 & \
+	  pid=$$!; \
+	  echo "pytest -m asterisk"; \
+	  $(VENV)/bin/pytest -q -p no:cacheprovider -m asterisk; calls=$$?; \
+	  wait $$pid; rest=$$?; \
+	  echo "== pytest -m 'not asterisk'"; cat .tmp/test-without-asterisk.log; \
+	  echo "tests on Asterisk: exit $$calls; tests without Asterisk: exit $$rest"; \
+	  [ $$calls -eq 0 ] && [ $$rest -eq 0 ]
 
 lint: venv
 	$(VENV)/bin/ruff check app tests bench
