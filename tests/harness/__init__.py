@@ -7,6 +7,7 @@
 - audio, speech_audio: synthetic and natural speech fixtures, cached on disk
 - fakes: cloud servers speaking the real OpenAI/Azure wire formats, and the ways they stall
 - cloud_stalls: time to fallback of every cloud client against a stalled server
+- matching_table, nlu_table: the dialog's and the rule extractor's tables, read and scored
 - api_fake, postgres, browser: the API's fake controller, a throwaway PostgreSQL, headless Chromium
 
 Test modules and bench/ import from here; tests/conftest.py only declares fixtures.
