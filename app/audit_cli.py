@@ -15,21 +15,6 @@ from app.records.recordings import delete_files
 from app.records.store import RecordStore
 
 
-def add_arguments(audit: argparse.ArgumentParser) -> None:
-    audit.add_argument("action", nargs="?", choices=("list", "purge", "erase"), default="list",
-                       help="list (default); purge --before DATE; erase --caller NUMBER | --call ID")
-    audit.add_argument("--since", help="YYYY-MM-DD (UTC), inclusive")
-    audit.add_argument("--until", help="YYYY-MM-DD (UTC), exclusive")
-    audit.add_argument("--before", help="purge: transcripts and recordings of calls before YYYY-MM-DD (UTC)")
-    audit.add_argument("--condominium")
-    audit.add_argument("--apartment")
-    audit.add_argument("--caller", help="list: calls from this number; erase: this person's data")
-    audit.add_argument("--call", help="one call: its conversation and timeline (erase: that call)")
-    audit.add_argument("--limit", type=int, default=100)
-    audit.add_argument("--csv", action="store_true", help="CSV on standard output")
-    audit.add_argument("--json", action="store_true", help="JSON on standard output")
-
-
 def _day(value: str | None, flag: str) -> float | None:
     if value is None:
         return None

@@ -29,16 +29,15 @@ from app.dialog.session import Session, SessionManager
 from app.media.hold import HoldFiller
 from app.media.leg import MediaLeg
 from app.media.listener import Listener
+from app.media.pcm import resample
 from app.media.recorder import LegRecorder
 from app.media.server import LegRegistry
 from app.media.stt import SpeechToText, SttError, SttHint, Transcript
 from app.media.tts import Voice
-from app.media.tts.resample import resample
-from app.media.vad import EndpointerConfig
 from app.metrics import BACKEND_ERRORS, observe_stage
 from app.records import CallLog, RecordWriter
 from app.records.recordings import day_folder, write_flac
-from app.turns import TurnTaker
+from app.turns import Fragment, TurnTaker
 
 log = structlog.get_logger(__name__)
 
@@ -184,13 +183,7 @@ class Call:
             leg.recorder = LegRecorder(leg.sample_rate)
         leg.closed_task = asyncio.get_running_loop().create_task(self._watch_leg(role, leg))
         e = self.condo.endpointing
-        cfg = EndpointerConfig(
-            sample_rate=leg.sample_rate, aggressiveness=e.aggressiveness,
-            energy_threshold_dbfs=e.energy_threshold_dbfs, silence_seconds=e.silence_seconds,
-            min_utterance_seconds=e.min_utterance_seconds, max_utterance_seconds=e.max_utterance_seconds,
-            pre_roll_seconds=e.pre_roll_seconds, guard_seconds=e.guard_seconds,
-            barge_in_start_frames=e.barge_in_frames,
-        )
+        cfg = e.endpointer(leg.sample_rate)
         barge = e.barge_in_visitor if role == "visitor" else e.barge_in_resident
         listener = Listener(leg, cfg, barge_in=barge)
         listener.start()
@@ -293,38 +286,46 @@ class Call:
         if listener is None:
             return Input("closed")
         self._stop_hold(role)
+        speculate = transcribe and self._stt is not None
+        if speculate:
+            assert self._stt is not None
+            self.turn_taking.speculate(role, listener, hint, self._stt.transcribe)
+        try:
+            return await self._listen(role, listener, timeout, transcribe, hint)
+        finally:
+            if speculate:
+                self.turn_taking.stop_speculating(role, listener)
+
+    async def _listen(self, role: Role, listener: Listener, timeout: float, transcribe: bool,
+                      hint: SttHint | None) -> Input:
         heard = await listener.next(timeout)
         if heard.kind == "dtmf" and heard.digit:
             self.log.dtmf(role, heard.digit)
         if heard.kind != "speech" or heard.utterance is None:
             return Input(heard.kind, digit=heard.digit)
         u = heard.utterance
-        pcm, start, end = u.pcm, u.start, u.end
-        previous = self.turn_taking.continues(role, u) if transcribe else None
-        if previous is not None:
-            # They spoke again before our reply was heard: the same turn, recognized whole.
-            pcm, start = self.turn_taking.join(previous, u)
-            hint = previous.hint
-            log.info("turn_continued", role=role)
-        turn: dict[str, Any] = {"role": role, "speech_end": end, "endpointing_s": heard.emitted_at - end}
+        # They spoke again before our reply was heard: the same turn, recognized whole.
+        whole = self.turn_taking.begin(role, u, hint) if transcribe else Fragment.of(u, hint)
+        turn: dict[str, Any] = {"role": role, "speech_end": u.end, "end_of_turn_at": heard.emitted_at,
+                                "endpointing_s": heard.emitted_at - u.end}
         text: str | None = None
         heard_as: Transcript | None = None
         self._pending_turn = turn
         if transcribe and self._stt is not None:
-            self._start_hold(role, end)
+            self._start_hold(role, u.end)
             t0 = time.monotonic()
-            heard_as = await self._recognize(role, pcm, u.sample_rate, hint)
-            listener = self.listeners.get(role)
-            more = None if heard_as is None or listener is None else \
-                await self.turn_taking.more_after_unfinished(role, heard_as.text, listener)
+            heard_as = await self._recognize(role, whole)
+            more = None if heard_as is None or role not in self.listeners else \
+                await self.turn_taking.more_after_unfinished(role, whole, heard_as.text, listener)
             if more is not None:
                 # "aqui é o …": they went on; one recognition of the whole sentence.
-                pcm, end = pcm + more.pcm, more.end
-                turn.update(speech_end=end, endpointing_s=time.monotonic() - end)
-                heard_as = await self._recognize(role, pcm, u.sample_rate, hint)
+                whole = more
+                turn.update(speech_end=whole.end, endpointing_s=time.monotonic() - whole.end)
+                heard_as = await self._recognize(role, whole)
             text = heard_as.text if heard_as is not None else None
             turn["stt_s"] = time.monotonic() - t0
-            self.turn_taking.remember(role, pcm, u.sample_rate, start, end, hint)
+            self.turn_taking.remember(role, whole)
+        pcm, start, end = whole.pcm, whole.start, whole.end
         # Opened before the stages are observed, so they land on this turn.
         self.log.heard(role, text or "", source=self._stt.name if self._stt else None, timings={
             "speech_start_s": self.log.since_start(start), "speech_end_s": self.log.since_start(end)})
@@ -333,16 +334,17 @@ class Call:
             observe_stage("stt", turn["stt_s"])
         if role == "resident":
             self._deciding_answer = (pcm, u.sample_rate)  # the last one heard decides
-        continues = previous is not None
+        rate, continues = u.sample_rate, whole.continued
         if heard_as is None:
-            return Input("speech", text=text, pcm=pcm, sample_rate=u.sample_rate, continues=continues)
-        return Input("speech", text=text, pcm=pcm, sample_rate=u.sample_rate, choice=heard_as.choice,
+            return Input("speech", text=text, pcm=pcm, sample_rate=rate, continues=continues)
+        return Input("speech", text=text, pcm=pcm, sample_rate=rate, choice=heard_as.choice,
                      scored=heard_as.scored, unsure=heard_as.unsure, continues=continues)
 
-    async def _recognize(self, role: Role, pcm: bytes, rate: int, hint: SttHint | None) -> Transcript | None:
+    async def _recognize(self, role: Role, whole: Fragment) -> Transcript | None:
         assert self._stt is not None
         try:
-            heard_as = await self._stt.transcribe(pcm, rate, hint)
+            # Made when they paused, if they said nothing since (app/turns.py).
+            heard_as = await self.turn_taking.recognize(role, whole, self._stt.transcribe)
         except SttError as exc:
             self._stt_failures += 1
             BACKEND_ERRORS.labels(backend="stt", kind="error").inc()

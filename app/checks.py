@@ -2,7 +2,9 @@
 
 The config file is validated on load; this adds what the file only points at:
 directory files, the secrets the chosen backends need, the programs and models
-they run. Each problem is one line naming what to fix.
+they run. Each problem is one line naming what to fix. Backends are checked,
+not built: no speech SDK is imported and no model loaded, so this takes a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from functools import partial
 from pathlib import Path
 
 from app.config import Secrets, Settings
+from app.dialog.nlu.factory import llm_endpoint
+from app.directory.loader import parse_entries, read_entries
 from app.errors import PortariaError
+from app.media.stt.factory import check_stt
+from app.media.tts.factory import check_tts
+from app.webhooks.dispatcher import missing_secret_error
 
 
 def _resolve(config_dir: Path, p: str) -> Path:
@@ -22,34 +29,32 @@ def _resolve(config_dir: Path, p: str) -> Path:
 
 
 def installation_problems(settings: Settings, secrets: Secrets, config_dir: Path) -> list[str]:
-    # Deferred: these pull in the speech SDKs, which `check-config` loads only here.
-    from app.dialog.nlu.factory import build_extractor
-    from app.directory.directory import Directory
-    from app.media.stt import build_stt
-    from app.media.tts.factory import build_backend
-    from app.webhooks.dispatcher import missing_secret_error
-
     problems: list[str] = []
 
-    def attempt(what: str, check: Callable[[], object]) -> object | None:
+    def attempt(what: str, check: Callable[[], object]) -> None:
         try:
-            return check()
+            check()
         except PortariaError as exc:
             problems.extend(f"{what}: {line}" for line in _lines(exc))
-        return None
 
     if shutil.which("espeak-ng") is None:
         problems.append("espeak-ng is not installed (the fallback voice; apt-get install espeak-ng)")
     for key, condo in settings.condominiums.items():
         path = _resolve(config_dir, condo.directory)
-        directory = attempt(f"condominiums.{key}.directory", partial(Directory.load, path))
-        if isinstance(directory, Directory):
-            attempt("nlu", partial(build_extractor, settings.nlu, directory))
-    attempt("stt", lambda: build_stt(settings.stt))
-    attempt("tts", lambda: build_backend(settings.tts))
+        # Parsed and validated as a start would, without building the name index
+        # (rapidfuzz's matrix loads numpy, which a check has no use for).
+        attempt(f"condominiums.{key}.directory", partial(_read_directory, path))
+    if settings.nlu.backend == "llm":
+        attempt("nlu", partial(llm_endpoint, settings.nlu))
+    attempt("stt", partial(check_stt, settings.stt))
+    attempt("tts", partial(check_tts, settings.tts))
     if settings.webhooks.urls and not secrets.webhook_secret:
         problems.extend(f"webhooks: {line}" for line in _lines(missing_secret_error(settings.webhooks)))
     return problems
+
+
+def _read_directory(path: Path) -> object:
+    return parse_entries(read_entries(path), str(path))
 
 
 def _lines(exc: PortariaError) -> list[str]:

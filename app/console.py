@@ -196,15 +196,6 @@ async def run(url: str, token: str, *, color: bool, out: IO[str] = sys.stdout, e
     return 0
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--url", help="the app's API, e.g. http://127.0.0.1:8082 (default: api.host/port of --config)")
-    p.add_argument("--call", help="only this call (a prefix of its id, e.g. the 8 characters shown)")
-    p.add_argument("--condominium", help="only this condominium")
-    p.add_argument("--kind", action="append", help="only these kinds (repeat or comma-separate: "
-                   "ari, state, call, call.started, resident.called, decision, call.ended)")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-
-
 def main(args: argparse.Namespace) -> int:
     token = os.environ.get(TOKEN_ENV, "")
     if not token:

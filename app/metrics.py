@@ -64,6 +64,13 @@ HOLD_FILLERS = Counter(
     "\"Só um instante.\" played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.",
     registry=REGISTRY,
 )
+STT_SPECULATION = Counter(
+    "portaria_stt_speculation_total",
+    "Recognitions started when the caller paused: used at the end of the turn, or discarded "
+    "(speech resumed, or the turn's audio turned out different).",
+    ["outcome"],
+    registry=REGISTRY,
+)
 AUDIOSOCKET_PROTOCOL_ERRORS = Counter(
     "portaria_audiosocket_protocol_errors_total",
     "AudioSocket connections closed for a protocol error (unknown kind, oversized length, unknown UUID).",

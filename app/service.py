@@ -10,7 +10,7 @@ from pathlib import Path
 
 import structlog
 
-from app.api import ApiServer
+from app.api.serving import ApiServer
 from app.ari import AriClient, EventStream
 from app.bus import EventBus
 from app.call import Call

@@ -19,10 +19,10 @@ import time
 
 import numpy as np
 
+from app.media.endpointing import EndpointerConfig
 from app.media.vad import (
     FRAME_SECONDS,
     Endpointer,
-    EndpointerConfig,
     SpeechStarted,
     UtteranceEnded,
 )

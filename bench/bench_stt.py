@@ -32,7 +32,7 @@ from app.dialog.nlu import RuleExtractor, VisitState, classify_confirmation, cla
 from app.dialog.ports import Input, SttHint
 from app.directory.directory import Directory
 from app.directory.normalize import normalize
-from app.media.stt.openai_compat import directory_prompt
+from app.media.stt.prompt import directory_prompt
 from app.media.stt.whisper import WhisperStt
 from bench.stt_evalset import KINDS, UTTERANCES, VOICES, Utterance
 from tests.harness.speech_audio import natural_clip

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from app.config import Phrases
 from app.logging import configure
-from app.media.tts import CachedTts, EspeakTts
+from app.media.tts import CachedTts
+from app.media.tts.espeak import EspeakTts
 
 
 def us(xs: list[float], q: float) -> float:

@@ -34,6 +34,8 @@ RUNS: list[tuple[Any, ...]] = [
     ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, "-m", "bench.bench_pacing", "--legs", "50",
                                                          "--seconds", "10", "--synth"]),
     ("Calls on the real Asterisk", [PY, "-m", "bench.bench_calls", "--greetings", "10", "--turns", "3"]),
+    ("Turn-taking: false ends of turn, speculative recognition, resident's presentation",
+     [PY, "-m", "bench.bench_turns"]),
     ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
      [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
      {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"}),

@@ -18,8 +18,9 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from starlette.routing import Route
 
-from app.api import ApiServer, build_app
 from app.api.openapi import build_openapi
+from app.api.server import build_app
+from app.api.serving import ApiServer
 from app.metrics import REGISTRY, STAGE_LATENCY, stage_timer
 from tests.harness.api_fake import FakeController
 

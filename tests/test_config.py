@@ -123,3 +123,28 @@ def test_run_refuses_a_missing_key_with_one_line_not_a_traceback(tmp_path: Path)
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("portaria: ") and "AZURE_SPEECH_KEY" in lines[0], lines
+
+
+def test_endpointing_settings_and_the_endpointer_share_knob_names_and_defaults() -> None:
+    from dataclasses import fields
+
+    from app.config import EndpointingSettings
+    from app.media.endpointing import EndpointerConfig
+
+    knobs = {f.name for f in fields(EndpointerConfig)} - {"sample_rate"}
+    settings = EndpointingSettings()
+    assert knobs <= set(EndpointingSettings.model_fields)
+    assert settings.endpointer(16000) == EndpointerConfig(sample_rate=16000)
+    # What the app ran with before the two were one: 60 ms of loud speech interrupts a prompt.
+    assert settings.barge_in_frames == 3
+    tuned = EndpointingSettings(silence_seconds=0.6, speculative_seconds=0.3, barge_in_frames=5)
+    cfg = tuned.endpointer(8000)
+    assert (cfg.silence_seconds, cfg.speculative_seconds, cfg.barge_in_frames) == (0.6, 0.3, 5)
+
+
+def test_speculation_must_start_before_the_end_of_speech(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("condominiums:\n  a:\n    endpointing:\n      silence_seconds: 0.3\n"
+                 "      speculative_seconds: 0.3\n")
+    with pytest.raises(ConfigError, match="speculative_seconds must be >= 0 and less than silence"):
+        load_config(p)

@@ -218,7 +218,7 @@ def test_events_url() -> None:
 # -- the events socket against the fake controller (no Asterisk) --------------------------
 @pytest.fixture
 async def fake_api() -> Any:
-    from app.api import ApiServer
+    from app.api.serving import ApiServer
 
     ctl = FakeController()
     srv = ApiServer(ctl, "127.0.0.1", 0, TOKEN)
@@ -268,7 +268,7 @@ async def test_socket_auth(fake_api: Any) -> None:
 
 
 async def test_socket_without_configured_token_is_refused() -> None:
-    from app.api import ApiServer
+    from app.api.serving import ApiServer
 
     srv = ApiServer(FakeController(), "127.0.0.1", 0, None)
     await srv.start()
@@ -281,7 +281,7 @@ async def test_socket_without_configured_token_is_refused() -> None:
 
 
 async def test_console_reconnects_when_the_app_restarts(fake_api: Any) -> None:
-    from app.api import ApiServer
+    from app.api.serving import ApiServer
 
     srv, ctl = fake_api
     ctl.bus.publish("call.started", "aaaa1111", "apoena", caller="1")

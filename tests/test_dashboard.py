@@ -162,7 +162,7 @@ async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, 
 
 
 async def test_dashboard_page_is_self_contained() -> None:
-    from app.api import ApiServer
+    from app.api.serving import ApiServer
     from tests.harness.api_fake import FakeController
 
     srv = ApiServer(FakeController(), "127.0.0.1", 0, TOKEN)

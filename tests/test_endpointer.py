@@ -7,12 +7,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.media.endpointing import EndpointerConfig
 from app.media.vad import (
     FRAME_SECONDS,
     Endpointer,
-    EndpointerConfig,
     Event,
+    SpeechPaused,
+    SpeechResumed,
     SpeechStarted,
+    Utterance,
     UtteranceEnded,
 )
 from tests.harness.audio import Speech, build_timeline, click, frames, white_noise
@@ -89,10 +92,37 @@ def test_three_phrases_with_pauses_give_three_utterances_at_the_true_boundaries(
         # pre-roll before the start and a short tail after the end
         want = (u.end - u.start) + cfg.pre_roll_seconds + cfg.tail_seconds
         assert abs(u.duration - want) <= 0.021
-    # every SpeechStarted precedes its own UtteranceEnded
+    # every SpeechStarted precedes its own UtteranceEnded; the pause before each end
+    # offered exactly the audio the end delivered, speculative_seconds after the last voice
     kinds = [type(e) for _, e in events]
-    assert kinds == [SpeechStarted, UtteranceEnded] * 3
+    assert kinds == [SpeechStarted, SpeechPaused, UtteranceEnded] * 3
+    paused = [(t, e.utterance) for t, e in events if isinstance(e, SpeechPaused)]
+    for (when, guess), u in zip(paused, utts):
+        assert guess.pcm == u.pcm and (guess.start, guess.end) == (u.start, u.end)
+        assert when == pytest.approx(u.end + cfg.speculative_seconds, abs=0.021)
     assert not ep.speaking
+
+
+@pytest.mark.parametrize("pause_s", [0.3, 0.36])
+def test_a_pause_shorter_than_the_end_is_offered_then_voided_and_the_utterance_goes_on(
+    pause_s: float
+) -> None:
+    tl = build_timeline([0.5, PHRASES[0], pause_s, PHRASES[1], 1.0], 8000)
+    ep = endpointer(8000)
+    events = run(ep, tl.pcm, 8000, silent_frames=True)
+    kinds = [type(e) for _, e in events]
+    # One utterance; its inner pause was offered (speculation) and voided by the voice after it.
+    assert kinds == [SpeechStarted, SpeechPaused, SpeechResumed, SpeechPaused, UtteranceEnded]
+    (u,) = [e.utterance for e in ended(events)]
+    first, last = [e.utterance for _, e in events if isinstance(e, SpeechPaused)]
+    assert first.end == pytest.approx(tl.truth[0][1], abs=TOLERANCE) and len(first.pcm) < len(u.pcm)
+    assert last.pcm == u.pcm and first.pcm == u.pcm[: len(first.pcm)]
+
+
+def test_no_pause_is_offered_when_speculation_is_off() -> None:
+    tl = build_timeline([0.5, PHRASES[0], 1.0], 8000)
+    events = run(endpointer(8000, speculative_seconds=0), tl.pcm, 8000, silent_frames=True)
+    assert [type(e) for _, e in events] == [SpeechStarted, UtteranceEnded]
 
 
 @pytest.mark.parametrize("rate", RATES)
@@ -140,8 +170,10 @@ def test_utterance_ends_by_the_clock_when_frames_stop_arriving(rate: int) -> Non
     last = len(tl.pcm) / 2 / rate
 
     events = tick_until(ep, last, last + 2.0)
-    [(when, ev)] = events
-    assert isinstance(ev, UtteranceEnded)
+    # The clock alone raises the pause's offer and then the end, with the same audio.
+    [(_, pause), (when, ev)] = events
+    assert isinstance(pause, SpeechPaused) and isinstance(ev, UtteranceEnded)
+    assert pause.utterance.pcm == ev.utterance.pcm
     assert ev.utterance.reason == "silence"
     assert abs(ev.utterance.end - tl.truth[0][1]) <= TOLERANCE
     assert when == pytest.approx(ev.utterance.end + ep.cfg.silence_seconds, abs=0.021)
@@ -359,8 +391,16 @@ def test_every_speech_started_is_followed_by_exactly_one_utterance(
 
     open_start: float | None = None
     last_end = float("-inf")
+    guess: Utterance | None = None  # the open pause's offer
     for e in events:
-        if isinstance(e, SpeechStarted):
+        if isinstance(e, SpeechPaused):
+            assert open_start is not None and guess is None, "a pause outside an utterance/twice"
+            guess = e.utterance
+            assert guess.start == open_start
+        elif isinstance(e, SpeechResumed):
+            assert guess is not None, "resumed without a pause"
+            guess = None
+        elif isinstance(e, SpeechStarted):
             assert open_start is None, "two SpeechStarted without an UtteranceEnded"
             assert e.t >= last_end - 1e-9
             open_start = e.t
@@ -370,5 +410,7 @@ def test_every_speech_started_is_followed_by_exactly_one_utterance(
             assert u.start == open_start and u.end > u.start
             assert u.end - u.start <= 3.0 + 1e-6
             assert len(u.pcm) % 2 == 0
-            last_end, open_start = u.end, None
+            if guess is not None and u.reason == "silence":
+                assert (guess.pcm, guess.end) == (u.pcm, u.end), "the pause offered other audio"
+            last_end, open_start, guess = u.end, None, None
     assert open_start is None and not ep.speaking

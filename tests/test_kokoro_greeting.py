@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz
 
 from app.ari import AriClient
 from app.service import Service
@@ -14,6 +15,10 @@ from tests.harness.asterisk import AsteriskEnv
 from tests.harness.live import TEST_APP, live_service, make_settings, wait_clean
 from tests.harness.phone import Phones, speech_onset
 from tests.harness.speech_audio import Whisper
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalpha())
 
 
 @pytest.fixture
@@ -38,6 +43,8 @@ async def test_the_first_caller_hears_the_greeting_in_kokoros_voice(
     assert onset is not None and onset <= 1.5, f"greeting began {onset} s after answer"
     start = int(onset * rate)
     heard = Whisper().text(x[start:start + 4 * rate].astype("<i2").tobytes(), rate)
-    assert {"condomínio", "ajudar"} <= {w.strip(".,!?").lower() for w in heard.split()}, heard
+    # Whisper may split a word it heard right ("com domínio" for "condomínio"): compare the
+    # letters, not the word boundaries. 90 % fails a greeting one word short (no "ajudar": 86 %).
+    assert fuzz.ratio(_letters(heard), _letters(greeting)) >= 90, heard
     assert np.abs(x).max() > 1000
     assert (await wait_clean(ari, kokoro_app)) == ([], [], 0)

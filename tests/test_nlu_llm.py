@@ -18,13 +18,13 @@ from app.dialog.nlu import (
     Extraction,
     HybridExtractor,
     Intent,
-    LlmExtractor,
     NluConfigError,
     NluError,
     RuleExtractor,
     VisitState,
     build_extractor,
 )
+from app.dialog.nlu.llm import LlmExtractor
 from app.directory.directory import Directory
 from app.directory.numbers import ApartmentRef
 from tests.harness.fakes.openai_chat import ChatReply, ScriptedChatServer

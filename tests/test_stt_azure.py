@@ -10,22 +10,13 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from types import SimpleNamespace
 
 import azure.cognitiveservices.speech as speechsdk
 import pytest
 
-from app.media.stt import (
-    AzureContinuousStt,
-    AzureStt,
-    LimitedStt,
-    SttConfigError,
-    SttError,
-    SttSettings,
-    build_stt,
-)
-from app.media.stt.azure import make_speech_config, push_stream
-from app.media.stt.factory import build_azure_continuous
+from app.media.stt import SttConfigError, SttError, SttSettings, build_stt
+from app.media.stt.azure import AzureStt, make_speech_config, push_stream
+from app.media.stt.limits import LimitedStt
 
 
 @pytest.fixture(autouse=True)
@@ -58,11 +49,9 @@ def test_missing_region_names_the_env_var(monkeypatch: pytest.MonkeyPatch) -> No
         AzureStt()
 
 
-def test_bad_region_and_segment_timeout_are_config_errors() -> None:
+def test_bad_region_is_a_config_error() -> None:
     with pytest.raises(SttConfigError, match="not an Azure region"):
         AzureStt(key="dummy", region="Brazil South")
-    with pytest.raises(SttConfigError, match="azure_segment_timeout_ms=50"):
-        AzureStt(key="dummy", region="brazilsouth", segment_timeout_ms=50)
 
 
 def test_env_key_and_region_build_a_limited_backend(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,12 +62,10 @@ def test_env_key_and_region_build_a_limited_backend(monkeypatch: pytest.MonkeyPa
     assert (stt.name, stt.max_concurrency, stt.timeout_s) == ("azure", 2, 3)
 
 
-def test_speech_config_carries_language_and_segmentation() -> None:
-    cfg = make_speech_config(key="dummy", region="brazilsouth", segment_timeout_ms=800)
+def test_speech_config_carries_language_and_region() -> None:
+    cfg = make_speech_config(key="dummy", region="brazilsouth")
     assert cfg.speech_recognition_language == "pt-BR"
     assert cfg.region == "brazilsouth"
-    seg = cfg.get_property(speechsdk.PropertyId.Speech_SegmentationSilenceTimeoutMs)
-    assert seg == "800"
 
 
 @pytest.mark.parametrize("rate", [8000, 16000])
@@ -148,49 +135,3 @@ async def test_timed_out_thread_keeps_its_slot_until_it_ends() -> None:
     assert await stt._run_blocking(lambda: 42) == 42
     # A lower bound only (the slot frees when the 0.4 s sleep ends): load cannot break it.
     assert time.monotonic() - t0 >= 0.25
-
-
-async def test_continuous_mode_reports_sdk_errors() -> None:
-    cont = AzureContinuousStt(sample_rate=8000, key="dummy", host=closed_host())
-    await cont.start()
-    for _ in range(25):
-        cont.feed(silence(0.02, 8000))
-    with pytest.raises(SttError, match="Connection failed"):
-        async with asyncio.timeout(10):
-            async for _ in cont.results():
-                pass
-    await cont.aclose()
-    await cont.aclose()  # idempotent
-
-
-async def test_continuous_mode_closes_cleanly_without_starting() -> None:
-    cfg = SttSettings(backend="azure", azure_region="brazilsouth", azure_segment_timeout_ms=700)
-    with pytest.raises(SttConfigError, match="AZURE_SPEECH_KEY"):
-        build_azure_continuous(cfg, 16000)
-    cont = AzureContinuousStt(sample_rate=16000, key="dummy", region="brazilsouth",
-                              segment_timeout_ms=700)
-    cont.feed(silence(0.02, 16000))
-    await cont.aclose()
-    assert [t async for t in cont.results()] == []
-
-
-async def test_continuous_latency_counts_from_the_end_of_speech() -> None:
-    cont = AzureContinuousStt(sample_rate=8000, key="dummy", region="brazilsouth")
-    t_a = time.monotonic()
-    for _ in range(50):  # the first 1.0 s
-        cont.feed(silence(0.02, 8000))
-    t_b = time.monotonic()
-    await asyncio.sleep(0.3)
-    for _ in range(50):  # 1.0 s more, later
-        cont.feed(silence(0.02, 8000))
-    # A phrase ending at 1.0 s: its last sample was fed between t_a and t_b, so its
-    # latency is "now" minus then, at least the 0.3 s pause (counting from the last
-    # frame fed would give ~0). Bounds read from the clock around the calls: they
-    # hold whatever the machine's load (was: < 0.5 s for a ~0 s latency).
-    result = SimpleNamespace(offset=0, duration=10_000_000)
-    t_c = time.monotonic()
-    latency = cont._latency(result)
-    assert t_c - t_b <= latency <= time.monotonic() - t_a, (t_c - t_b, latency)
-    # A phrase ending beyond what was fed (clock skew): no negative or bogus latency.
-    assert cont._latency(SimpleNamespace(offset=0, duration=100_000_000)) == 0.0
-    await cont.aclose()

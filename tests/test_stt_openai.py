@@ -10,16 +10,10 @@ import openai
 import pytest
 from structlog.testing import capture_logs
 
-from app.media.stt import (
-    FallbackStt,
-    LimitedStt,
-    OpenAICompatStt,
-    SttConfigError,
-    SttError,
-    SttSettings,
-    build_stt,
-    directory_prompt,
-)
+from app.media.pcm import pcm_to_wav
+from app.media.stt import SttConfigError, SttError, SttSettings, build_stt, directory_prompt
+from app.media.stt.limits import LimitedStt
+from app.media.stt.openai_compat import OpenAICompatStt
 from tests.harness.fakes.openai_server import Reply, ScriptedTranscriptionServer
 from tests.harness.fakes.stall import Stall
 
@@ -209,22 +203,9 @@ async def test_build_stt_openai_end_to_end(monkeypatch: pytest.MonkeyPatch) -> N
     assert (srv.uploads[0].model, srv.uploads[0].language) == ("whisper-large-v3", "pt")
 
 
-async def test_fallback_uses_the_second_backend_on_failure() -> None:
-    async with (
-        ScriptedTranscriptionServer([Reply.error(503)]) as bad,
-        ScriptedTranscriptionServer(["bom dia"]) as good,
-    ):
-        stt = FallbackStt(LimitedStt(stt_for(bad, name="a")), LimitedStt(stt_for(good, name="b")))
-        result = await stt.transcribe(pcm(0.5, 8000), 8000)
-        await stt.aclose()
-    assert (result.text, result.backend) == ("bom dia", "b")
-
-
 def test_fake_server_runs_in_a_thread_for_sync_clients() -> None:
     with ScriptedTranscriptionServer(["olá"]) as srv:
         client = openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0)
-        from app.media.stt.base import pcm_to_wav
-
         out = client.audio.transcriptions.create(
             model="whisper-1", file=("a.wav", pcm_to_wav(pcm(0.2, 8000), 8000), "audio/wav"),
             language="pt", response_format="json",

@@ -17,7 +17,7 @@ from app.dialog.nlu import Reply, RuleExtractor, VisitState, classify_confirmati
 from app.dialog.ports import Input, SttHint
 from app.directory.directory import Directory
 from app.media.stt import SttError, Transcript
-from app.media.stt.openai_compat import directory_prompt
+from app.media.stt.prompt import directory_prompt
 from app.media.stt.whisper import WhisperStt, tidy
 from app.media.stt.whisper_engine import cut_repetition
 from tests.harness.asterisk import REPO

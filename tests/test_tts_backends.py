@@ -21,19 +21,10 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from app.media.tts import (
-    AzureTts,
-    CachedTts,
-    EspeakTts,
-    OpenAITts,
-    TtsConfigError,
-    TtsError,
-    TtsSettings,
-    Voice,
-    build_ssml,
-    build_tts,
-)
-from app.media.tts.azure import synthesis_rate
+from app.media.tts import CachedTts, TtsConfigError, TtsError, TtsSettings, Voice, build_tts
+from app.media.tts.azure import AzureTts, build_ssml, synthesis_rate
+from app.media.tts.espeak import EspeakTts
+from app.media.tts.openai_tts import OpenAITts
 from tests.harness.cloud_stalls import NotedEspeak
 from tests.harness.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
 from tests.harness.fakes.stall import Stall
@@ -221,7 +212,7 @@ def test_azure_missing_key_and_region_name_the_env_vars(monkeypatch: pytest.Monk
     monkeypatch.setenv("AZURE_SPEECH_KEY", "dummy")
     with pytest.raises(TtsConfigError, match="AZURE_SPEECH_REGION"):
         build_tts(TtsSettings(backend="azure"))
-    with pytest.raises(TtsConfigError, match="not a region name"):
+    with pytest.raises(TtsConfigError, match="not an Azure region name"):
         AzureTts(region="Brazil South")
     monkeypatch.setenv("AZURE_SPEECH_REGION", "brazilsouth")
     tts = build_tts(TtsSettings(backend="azure", azure_rate="+5%", timeout_s=3))

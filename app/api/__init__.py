@@ -1,6 +1,8 @@
-"""Operator HTTP API (Starlette, served by uvicorn inside the app's event loop)."""
+"""Operator HTTP API (Starlette routes in app.api.server, served by uvicorn from app.api.serving).
+
+Only the interfaces are exported here: importing this package loads no uvicorn.
+"""
 
 from app.api.control import ApiRole, Controller
-from app.api.server import ApiServer, build_app
 
-__all__ = ["ApiRole", "ApiServer", "Controller", "build_app"]
+__all__ = ["ApiRole", "Controller"]

@@ -17,7 +17,7 @@ from app.dialog.nlu import Reply, classify_confirmation, classify_reply
 from app.dialog.ports import Input, SttHint
 from app.directory.model import Apartment
 from app.directory.spoken import UNITS, say_number
-from app.media.stt.openai_compat import directory_prompt
+from app.media.stt.prompt import directory_prompt
 
 # Up to this many apartments, "para qual apartamento?" is a closed question: every
 # way of saying each number is scored. Beyond, scoring costs more than it helps.

@@ -19,8 +19,16 @@ from typing import Literal
 import structlog
 
 from app.media.audiosocket import Kind, Message
+from app.media.endpointing import EndpointerConfig
 from app.media.leg import MediaLeg
-from app.media.vad import Endpointer, EndpointerConfig, SpeechStarted, Utterance, UtteranceEnded
+from app.media.vad import (
+    Endpointer,
+    Event,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+    Utterance,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -47,6 +55,10 @@ class Listener:
         self.speaking = asyncio.Event()  # set while the caller is in an utterance
         self.barge_ins = 0
         self._back: list[Heard] = []
+        # Speculative recognition (app/turns.py): the caller paused (the utterance as it
+        # would end now), or went on talking after that pause.
+        self.on_pause: Callable[[Utterance], None] | None = None
+        self.on_resume: Callable[[], None] | None = None
 
     def start(self) -> None:
         # Frames that arrived before the listener existed wait in the leg's queue.
@@ -113,16 +125,22 @@ class Listener:
             self._playing = playing
             self.endpointer.set_playing(playing, now)
 
-    def _handle(self, events: list[SpeechStarted | UtteranceEnded], now: float) -> None:
+    def _handle(self, events: list[Event], now: float) -> None:
         for ev in events:
-            if isinstance(ev, SpeechStarted):
+            if isinstance(ev, SpeechPaused):
+                if self.on_pause is not None:
+                    self.on_pause(ev.utterance)
+            elif isinstance(ev, SpeechResumed):
+                if self.on_resume is not None:
+                    self.on_resume()
+            elif isinstance(ev, SpeechStarted):
                 self.speech_started_at = ev.t
                 self.speaking.set()
                 if ev.barge_in and self.barge_in and self.leg.playing:
                     self.barge_ins += 1
                     self.leg.stop_playback()
                     log.info("barge_in", role=self.leg.role)
-            else:
+            else:  # UtteranceEnded: a pause's guess stays for the turn to claim
                 self.speech_started_at = None
                 self.speaking.clear()
                 u = ev.utterance

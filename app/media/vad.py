@@ -9,7 +9,11 @@ of each frame, and tick() must be called periodically (the outbound 20 ms
 pacing loop is a good place) so an utterance ends even when frames stop.
 
 Events follow one rule consumers can rely on: every SpeechStarted is followed
-by exactly one UtteranceEnded. A normal utterance is announced only once it
+by exactly one UtteranceEnded. In between, a caller who goes quiet for
+`speculative_seconds` (shorter than `silence_seconds`) raises SpeechPaused with
+the utterance as it would end now, so recognition can start early; voice again
+raises SpeechResumed (that guess is void). Each pause ends with one
+SpeechResumed or with the UtteranceEnded. A normal utterance is announced only once it
 has lasted `min_utterance_seconds` (so coughs and clicks make no event at all);
 a barge-in is announced at once, because stopping our playback quickly is the
 point, and its utterance is then always delivered, however short.
@@ -29,6 +33,7 @@ from typing import Literal
 import webrtcvad
 
 from app.media import energy
+from app.media.endpointing import EndpointerConfig
 from app.media.energy import Capture, dbfs_to_sum_squares, sum_squares
 
 FRAME_SECONDS = energy.FRAME_SECONDS  # 20 ms; part of this module's API
@@ -39,63 +44,12 @@ _AHEAD = 0.06  # how far the frame clock may run ahead of arrival times (bursts)
 
 
 @dataclass(frozen=True)
-class EndpointerConfig:
-    """Endpointer tuning. Times are seconds of stream time.
-
-    silence_seconds = 0.4: the turn budget (DESIGN.md) is p50 <= 600 ms from the
-    visitor's last speech sample to our first reply sample, and the endpointer
-    spends its whole trailing-silence wait inside it. Measured end-of-speech
-    delay (bench/bench_endpointer.py) is silence_seconds + ~5 ms on clean or
-    quiet lines (+~110 ms on a -40 dBFS noise floor, where webrtcvad's hangover
-    passes the energy gate). At 0.4 s that leaves ~190 ms for STT finalization,
-    NLU (<= 5 ms), a cached TTS hit and the first paced frame; 0.6 s would spend
-    the entire budget before STT even starts. Going lower risks splitting one
-    sentence at a natural mid-sentence pause (typically 200-500 ms in real
-    speech; espeak's comma pauses are ~160 ms, so the tests cannot show this).
-    """
-
-    sample_rate: int = 8000  # 8000 or 16000 (AudioSocket slin / slin16)
-    aggressiveness: int = 2  # webrtcvad 0..3; the energy gate handles faint noise anyway
-    energy_threshold_dbfs: float = -45.0  # VAD "speech" below this RMS level is ignored
-    start_frames: int = 3  # consecutive voiced frames (60 ms) to open an utterance
-    silence_seconds: float = 0.4  # trailing silence that ends an utterance; see above
-    min_utterance_seconds: float = 0.25  # shorter blips (coughs, clicks) are dropped
-    max_utterance_seconds: float = 10.0  # anti-deadlock: emit what we have
-    pre_roll_seconds: float = 0.3  # audio kept before the start: the first syllable's onset
-    guard_seconds: float = 0.3  # after our playback ends, echo may still arrive this long
-    tail_seconds: float = 0.15  # silence kept after the last voiced frame; STT likes a tail
-    barge_in_start_frames: int = 5  # 100 ms of loud speech to interrupt our playback
-    barge_in_margin_db: float = 6.0  # barge-in needs this much more than the energy threshold
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.sample_rate not in (8000, 16000):
-            problems.append(f"sample_rate must be 8000 or 16000, not {self.sample_rate}")
-        if not 0 <= self.aggressiveness <= 3:
-            problems.append(f"aggressiveness must be 0..3, not {self.aggressiveness}")
-        for name in ("start_frames", "barge_in_start_frames", "silence_seconds"):
-            if getattr(self, name) <= 0:
-                problems.append(f"{name} must be > 0")
-        for name in ("min_utterance_seconds", "pre_roll_seconds", "guard_seconds", "tail_seconds"):
-            if getattr(self, name) < 0:
-                problems.append(f"{name} must be >= 0")
-        if self.max_utterance_seconds <= self.min_utterance_seconds:
-            problems.append("max_utterance_seconds must exceed min_utterance_seconds")
-        if problems:
-            raise ValueError("EndpointerConfig: " + "; ".join(problems))
-
-    @property
-    def frame_bytes(self) -> int:
-        return int(self.sample_rate * FRAME_SECONDS) * 2
-
-
-@dataclass(frozen=True)
 class Utterance:
     pcm: bytes  # s16le mono: pre-roll + speech + ~tail_seconds; missing frames are silence
     sample_rate: int
     start: float  # stream time of the first voiced frame (not the pre-roll start)
     end: float  # stream time where the last voiced frame ends
-    reason: Literal["silence", "max_length", "flush"]
+    reason: Literal["silence", "max_length", "flush", "pause"]  # pause: SpeechPaused's guess
 
     @property
     def duration(self) -> float:
@@ -113,7 +67,19 @@ class UtteranceEnded:
     utterance: Utterance
 
 
-Event = SpeechStarted | UtteranceEnded
+@dataclass(frozen=True)
+class SpeechPaused:
+    """`speculative_seconds` of silence: the utterance exactly as it ends if no voice returns."""
+
+    utterance: Utterance
+
+
+@dataclass(frozen=True)
+class SpeechResumed:
+    t: float  # stream time of the voiced frame that voided the pause
+
+
+Event = SpeechStarted | UtteranceEnded | SpeechPaused | SpeechResumed
 
 
 class _State(enum.Enum):
@@ -136,7 +102,7 @@ class Endpointer:
         pre_roll_frames = round(cfg.pre_roll_seconds / FRAME_SECONDS)
         # Enough recent frames to rebuild pre-roll plus the run that opened.
         self._recent: collections.deque[tuple[float, bytes]] = collections.deque(
-            maxlen=pre_roll_frames + max(cfg.start_frames, cfg.barge_in_start_frames) + 1
+            maxlen=pre_roll_frames + max(cfg.start_frames, cfg.barge_in_frames) + 1
         )
         self._playing = False
         self._guard_until = float("-inf")
@@ -154,6 +120,7 @@ class Endpointer:
         self._start = 0.0  # utterance start (first voiced frame)
         self._last_voice = 0.0  # end time of the last frame counted as speech
         self._announced = False
+        self._paused = False  # SpeechPaused raised for the current silence
         self._capture: Capture | None = None
 
     @property
@@ -197,10 +164,13 @@ class Endpointer:
             # our own echo must not keep it open.
             if voiced and (not suppressed or (self.barge_in and strong)):
                 self._last_voice = s + FRAME_SECONDS
+                if self._paused:
+                    self._paused = False
+                    events.append(SpeechResumed(s))
                 if not self._announced and self._long_enough():
                     self._announced = True
                     events.append(SpeechStarted(self._start, False))
-        elif self.barge_in and suppressed and self._strong >= self.cfg.barge_in_start_frames:
+        elif self.barge_in and suppressed and self._strong >= self.cfg.barge_in_frames:
             self._open(self._strong_start, s, barge=True, events=events)
         elif self._state is _State.IDLE and self._run >= self.cfg.start_frames:
             if self._run_suppressed:
@@ -285,6 +255,15 @@ class Endpointer:
             self._end("silence", events)
         elif too_long:
             self._end("max_length", events)
+        elif self._announced and not self._paused and self.cfg.speculative_seconds > 0 and \
+                now - self._last_voice >= self.cfg.speculative_seconds - _EPS:
+            self._paused = True
+            cap = self._capture
+            assert cap is not None
+            # The same bytes _end("silence") will deliver if no voice returns.
+            pcm = cap.until(self._last_voice + self.cfg.tail_seconds)
+            utt = Utterance(pcm, self.cfg.sample_rate, self._start, self._last_voice, "pause")
+            events.append(SpeechPaused(utt))
 
     def _end(self, reason: Literal["silence", "max_length", "flush"], events: list[Event]) -> None:
         cap = self._capture

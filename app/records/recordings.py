@@ -6,16 +6,20 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 DAY = 86400.0
 
 
 def write_flac(folder: Path, name: str, tracks: list[np.ndarray[Any, np.dtype[np.int16]]], rate: int) -> Path:
     """One file of `tracks` as channels (equal lengths are padded with silence)."""
-    import soundfile  # deferred: libsndfile only when a condominium records
+    # Deferred: numpy and libsndfile only when a condominium records (`portaria audit`
+    # deletes recordings through this module and needs neither).
+    import numpy as np
+    import soundfile
 
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     length = max((t.size for t in tracks), default=0)

@@ -31,7 +31,10 @@ from app.config import NluSettings
 from app.dialog.nlu import VisitState, build_extractor
 from app.directory.directory import Directory
 from app.media.stt import SttError, SttSettings, build_stt
-from app.media.tts import AzureTts, CachedTts, EspeakTts, OpenAITts, TextToSpeech, Voice
+from app.media.tts import CachedTts, TextToSpeech, Voice
+from app.media.tts.azure import AzureTts
+from app.media.tts.espeak import EspeakTts
+from app.media.tts.openai_tts import OpenAITts
 from tests.harness.asterisk import REPO
 from tests.harness.fakes.openai_chat import ChatReply, ScriptedChatServer
 from tests.harness.fakes.openai_server import Reply, ScriptedTranscriptionServer

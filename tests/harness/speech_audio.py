@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from app.media.pcm import resample, trim_silence
 from app.media.tts.kokoro import KOKORO_RATE, KokoroEngine
 from app.media.tts.normalize import speech_text
 from app.media.tts.phonemes import EspeakPhonemizer
-from app.media.tts.resample import resample, trim_silence
 
 VERSION = 1  # bump when the recipe changes: old clips are then never reused
 BAND_HZ = (300.0, 3400.0)

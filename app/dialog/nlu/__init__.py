@@ -1,8 +1,11 @@
-"""Understanding what callers say: intent, names, apartment; yes / no / who replies."""
+"""Understanding what callers say: intent, names, apartment; yes / no / who replies.
+
+The LLM extractor (app/dialog/nlu/llm.py) is not exported here: `build_extractor`
+imports it, and the openai SDK with it, only when the LLM is configured.
+"""
 
 from app.dialog.nlu.factory import NluConfigError, build_extractor
 from app.dialog.nlu.hybrid import HybridExtractor
-from app.dialog.nlu.llm import LlmExtractor
 from app.dialog.nlu.model import Extraction, Extractor, Intent, NluError, VisitState
 from app.dialog.nlu.replies import Reply, classify_confirmation, classify_reply
 from app.dialog.nlu.rules import RuleExtractor
@@ -12,7 +15,6 @@ __all__ = [
     "Extractor",
     "HybridExtractor",
     "Intent",
-    "LlmExtractor",
     "NluConfigError",
     "NluError",
     "Reply",

@@ -9,12 +9,11 @@ which is always better than a call stuck waiting.
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
 
 from app.dialog.nlu.model import Extraction, Extractor, Intent, NluError, VisitState
 from app.metrics import BACKEND_ERRORS
+from app.vendors.limits import CallLimits, Expired
 
 log = structlog.get_logger(__name__)
 
@@ -57,18 +56,19 @@ class HybridExtractor:
         self.confidence_threshold = confidence_threshold
         # A second, outer cap: an LLM extractor's own timeout could be misconfigured.
         self.llm_timeout_s = llm_timeout_s
+        self._limits = CallLimits(llm_timeout_s)
 
     async def extract(self, text: str, state: VisitState) -> Extraction:
         base = await self.rule.extract(text, state)
         if self.llm is None or base.confidence >= self.confidence_threshold:
             return base
         try:
-            async with asyncio.timeout(self.llm_timeout_s):
+            async with self._limits.call():
                 got = await self.llm.extract(text, state)
         except NluError as exc:
             self._failed(exc.kind, str(exc), base)
             return base
-        except TimeoutError:
+        except (Expired, TimeoutError):
             self._failed("timeout", f"no answer within {self.llm_timeout_s} s", base)
             return base
         except Exception as exc:  # noqa: BLE001 - a bug in a backend must not end the call

@@ -9,20 +9,19 @@ NluError and the hybrid extractor keeps the rules' result.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
 
-import openai
 import structlog
-from openai import AsyncOpenAI
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from app.dialog.nlu.model import Extraction, Intent, NluError, VisitState
 from app.directory.directory import Directory
 from app.directory.normalize import normalize
 from app.directory.numbers import ApartmentRef, parse_apartment
+from app.vendors import openai_api
+from app.vendors.limits import CallLimits, Expired
 
 log = structlog.get_logger(__name__)
 
@@ -140,9 +139,10 @@ class LlmExtractor:
         directory: Directory | None = None,
         temperature: float | None = 0.0,  # None for models that refuse the parameter
     ) -> None:
-        # max_retries=0: a retry would outlast the visitor's patience; the rules are the fallback.
-        self._client = AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout_s,
-                                   max_retries=0)
+        # No retries (openai_api.client): a retry would outlast the visitor's patience, and
+        # the rules are the fallback.
+        self._client = openai_api.client(base_url, api_key, timeout_s)
+        self._limits = CallLimits(timeout_s)
         self.model = model
         self.timeout_s = timeout_s
         self.temperature = temperature
@@ -157,8 +157,7 @@ class LlmExtractor:
         started = time.perf_counter()
         extra: dict[str, Any] = {} if self.temperature is None else {"temperature": self.temperature}
         try:
-            # The SDK's own timeout covers each HTTP phase; this one caps the whole call.
-            async with asyncio.timeout(self.timeout_s):
+            async with self._limits.call():
                 response = await self._client.chat.completions.create(
                     model=self.model,
                     messages=[
@@ -168,18 +167,14 @@ class LlmExtractor:
                     response_format={"type": "json_object"},
                     **extra,
                 )
-        except (TimeoutError, openai.APITimeoutError) as exc:
-            raise NluError(f"llm {self.model}: no answer within {self.timeout_s} s", "timeout") from exc
-        except openai.AuthenticationError as exc:
-            raise NluError(f"llm {self.model}: authentication failed ({exc.status_code})", "auth") from exc
-        except openai.RateLimitError as exc:
-            raise NluError(f"llm {self.model}: rate limited ({exc.status_code})", "rate_limit") from exc
-        except openai.APIStatusError as exc:
-            raise NluError(f"llm {self.model}: HTTP {exc.status_code}: {exc.message}", "http") from exc
-        except openai.APIConnectionError as exc:
-            raise NluError(f"llm {self.model}: cannot connect: {exc}", "connection") from exc
-        except openai.OpenAIError as exc:
-            raise NluError(f"llm {self.model}: {type(exc).__name__}: {exc}", "http") from exc
+        except Expired as exc:
+            raise NluError(f"llm {self.model}: no answer within {self.timeout_s} s",
+                           "timeout") from exc
+        except Exception as exc:
+            failed = openai_api.failure(exc)
+            if failed is None:
+                raise
+            raise NluError(f"llm {self.model}: {failed.text}", failed.kind) from exc
         answer = self._parse(response)
         log.debug("llm_extracted", model=self.model,
                   latency_ms=round((time.perf_counter() - started) * 1000, 1),

@@ -1,15 +1,13 @@
-"""The speech-to-text interface every backend implements, and PCM helpers they share.
+"""The speech-to-text interface every backend implements.
 
 A backend turns one utterance (already cut by our VAD) into text. Audio is what
 AudioSocket gives us: signed 16-bit little-endian mono PCM, 8 kHz (`slin`) or
-16 kHz (`slin16`).
+16 kHz (`slin16`); its helpers are in app/media/pcm.py.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import wave
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -22,10 +20,6 @@ HALLUCINATIONS = re.compile(
     r"legendado por|transcri[çc][ãa]o (por|de)",
     re.IGNORECASE,
 )
-
-SAMPLE_WIDTH = 2  # bytes per sample: signed 16-bit little-endian
-# AudioSocket's slin kinds 0x10..0x18; anything else is not audio we can receive.
-AUDIOSOCKET_RATES = frozenset({8000, 12000, 16000, 24000, 32000, 44100, 48000, 96000, 192000})
 
 
 @dataclass(frozen=True)
@@ -86,26 +80,3 @@ class SpeechToText(Protocol):
 
     async def aclose(self) -> None: ...
 
-
-def check_pcm(pcm: bytes, sample_rate: int, rates: frozenset[int] = AUDIOSOCKET_RATES) -> None:
-    """Reject audio no backend could interpret; a caller bug, so ValueError, not SttError."""
-    if sample_rate not in rates:
-        raise ValueError(f"unsupported sample rate {sample_rate} Hz (expected one of {sorted(rates)})")
-    if len(pcm) % SAMPLE_WIDTH:
-        raise ValueError(f"PCM length {len(pcm)} is not a whole number of 16-bit samples")
-
-
-def audio_seconds(pcm: bytes, sample_rate: int) -> float:
-    return len(pcm) / (SAMPLE_WIDTH * sample_rate)
-
-
-def pcm_to_wav(pcm: bytes, sample_rate: int) -> bytes:
-    """Wrap raw PCM in a RIFF/WAV header, keeping the rate (services resample themselves,
-    and resampling 8 kHz up here would only add bytes, not information)."""
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(SAMPLE_WIDTH)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm)
-    return buf.getvalue()

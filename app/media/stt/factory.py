@@ -1,13 +1,19 @@
-"""Settings -> a ready backend (wrapped in its limits), or None for keypad-only mode."""
+"""Settings -> a ready backend (wrapped in its limits), or None for keypad-only mode.
+
+Each backend's module is imported when that backend is built: importing this
+module (or app.media.stt) loads no SDK.
+"""
 
 from __future__ import annotations
 
-from app.media.stt.azure import AzureStt
-from app.media.stt.azure_continuous import AzureContinuousStt
-from app.media.stt.base import SpeechToText
+import importlib.util
+
+from app.media.models import WHISPER_BASE, ModelError, ensure_model
+from app.media.stt.base import SpeechToText, SttConfigError
 from app.media.stt.limits import LimitedStt
-from app.media.stt.openai_compat import OpenAICompatStt
 from app.media.stt.settings import SttSettings
+from app.vendors import openai_api
+from app.vendors.azure_speech import credentials
 
 
 def build_stt(cfg: SttSettings) -> SpeechToText | None:
@@ -16,16 +22,20 @@ def build_stt(cfg: SttSettings) -> SpeechToText | None:
     if cfg.backend == "none":
         return None
     if cfg.backend == "whisper":
-        from app.media.stt.whisper import WhisperStt  # deferred: loads CTranslate2 only when chosen
+        from app.media.stt.whisper import WhisperStt  # CTranslate2
 
         whisper = WhisperStt(
-            workers=cfg.whisper_workers, threads=cfg.whisper_threads, max_queue=cfg.whisper_max_queue,
-            language=cfg.language.split("-")[0].lower(), prompt=cfg.prompt, choice_margin=cfg.choice_margin,
-            choice_floor=cfg.choice_floor, name=cfg.name or "whisper",
+            workers=cfg.whisper_workers, threads=cfg.whisper_threads,
+            max_queue=cfg.whisper_max_queue, language=cfg.language.split("-")[0].lower(),
+            prompt=cfg.prompt, choice_margin=cfg.choice_margin, choice_floor=cfg.choice_floor,
+            name=cfg.name or "whisper",
         )
         # The backend bounds its own queue; the wrapper adds the timeout and the log line.
-        return LimitedStt(whisper, max_concurrency=whisper.workers + whisper.max_queue, timeout_s=cfg.timeout_s)
+        return LimitedStt(whisper, max_concurrency=whisper.workers + whisper.max_queue,
+                          timeout_s=cfg.timeout_s)
     if cfg.backend == "openai":
+        from app.media.stt.openai_compat import OpenAICompatStt  # the openai SDK
+
         inner = OpenAICompatStt(
             base_url=cfg.base_url,
             model=cfg.model,
@@ -37,6 +47,8 @@ def build_stt(cfg: SttSettings) -> SpeechToText | None:
             name=cfg.name or "openai",
         )
     else:
+        from app.media.stt.azure import AzureStt  # the Azure Speech SDK
+
         inner = AzureStt(
             region=cfg.azure_region,
             host=cfg.azure_host,
@@ -47,13 +59,21 @@ def build_stt(cfg: SttSettings) -> SpeechToText | None:
     return LimitedStt(inner, max_concurrency=cfg.max_concurrency, timeout_s=cfg.timeout_s)
 
 
-def build_azure_continuous(cfg: SttSettings, sample_rate: int) -> AzureContinuousStt:
-    """One per call leg: Azure segments the leg's audio itself."""
-    return AzureContinuousStt(
-        sample_rate=sample_rate,
-        region=cfg.azure_region,
-        host=cfg.azure_host,
-        language=cfg.language,
-        segment_timeout_ms=cfg.azure_segment_timeout_ms,
-        name=cfg.name or "azure-continuous",
-    )
+def check_stt(cfg: SttSettings) -> None:
+    """What `build_stt` would refuse, found without building the backend: no SDK is
+    imported and no model loaded (`portaria check-config`). Raises SttConfigError."""
+    name = cfg.name or cfg.backend
+    if cfg.backend == "openai":
+        openai_api.api_key("stt", name, cfg.base_url, None, cfg.api_key_env, cfg.require_api_key,
+                           SttConfigError)
+    elif cfg.backend == "azure":
+        credentials("speech-to-text", "stt", key=None, region=cfg.azure_region,
+                    host=cfg.azure_host, error=SttConfigError)
+    elif cfg.backend == "whisper":
+        if importlib.util.find_spec("ctranslate2") is None:
+            raise SttConfigError(f"stt backend {name!r} (Whisper base): the ctranslate2 package "
+                                 "is not installed (`make venv` installs it)")
+        try:
+            ensure_model(WHISPER_BASE)
+        except ModelError as exc:
+            raise SttConfigError(f"stt backend {name!r} (Whisper base): {exc}") from exc

@@ -1,8 +1,8 @@
-"""Per-backend concurrency, timeout and one log line per call, around any backend.
+"""Per-backend concurrency, timeout and one log line per call, around any recognizer.
 
 Why a wrapper and not code in each backend: every backend needs the same three
-things, and the semaphore must be per backend instance (a cloud account's
-concurrent-request quota), not per call.
+things (the bounds themselves are app/vendors/limits.py's CallLimits, shared with
+the voices and the LLM), and the log line must count the queueing too.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from dataclasses import replace
 
 import structlog
 
-from app.media.stt.base import SpeechToText, SttError, SttHint, Transcript, audio_seconds
+from app.media.pcm import audio_seconds
+from app.media.stt.base import SpeechToText, SttError, SttHint, Transcript
+from app.media.stt.settings import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S
+from app.vendors.limits import Admission, CallLimits, Expired
 
 log = structlog.get_logger("portaria.stt")
-
-# The seed's MAX_CONCURRENT_TRANSCRIPTIONS: more in flight only queues at the provider.
-DEFAULT_MAX_CONCURRENCY = 3
-# An answer later than this is useless to a caller waiting at the gate: better to
-# ask again (or switch to the keypad) than to keep silent.
-DEFAULT_TIMEOUT_S = 4.0
 
 
 class LimitedStt:
@@ -39,34 +36,25 @@ class LimitedStt:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        if timeout_s <= 0:
-            raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
+        self._limits = CallLimits(timeout_s, max_concurrency)
         self.inner = inner
         self.name = inner.name
         self.max_concurrency = max_concurrency
         self.timeout_s = timeout_s
-        self._slots = asyncio.Semaphore(max_concurrency)
 
     async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
         t0 = time.monotonic()
-        t_slot = t0
+        admission = Admission(asked=t0)
         outcome = "error"
         error = ""
         text_chars = 0
-        deadline = asyncio.timeout(self.timeout_s)
         try:
-            async with deadline, self._slots:
-                t_slot = time.monotonic()
+            async with self._limits.call() as admission:
                 result = await self.inner.transcribe(pcm, sample_rate, hint)
             outcome = "ok" if result.text else "no_speech"
             text_chars = len(result.text)
             return replace(result, latency_s=time.monotonic() - t0, backend=self.name)
-        except TimeoutError as exc:
-            if not deadline.expired():  # a TimeoutError of the backend's own making
-                error = f"stt backend {self.name!r}: {type(exc).__name__}: {exc}"
-                raise SttError(error) from exc
+        except Expired:
             outcome = "timeout"
             error = f"stt backend {self.name!r}: no transcript within {self.timeout_s:g} s"
             raise SttError(error) from None
@@ -81,7 +69,9 @@ class LimitedStt:
             outcome = "bad_input"
             raise
         except Exception as exc:
-            error = f"stt backend {self.name!r}: unexpected {type(exc).__name__}: {exc}"
+            # A TimeoutError here is the backend's own (a socket's), not our deadline.
+            unexpected = "" if isinstance(exc, TimeoutError) else "unexpected "
+            error = f"stt backend {self.name!r}: {unexpected}{type(exc).__name__}: {exc}"
             raise SttError(error) from exc
         finally:
             now = time.monotonic()
@@ -89,7 +79,7 @@ class LimitedStt:
                 "backend": self.name,
                 "outcome": outcome,
                 "latency_ms": round((now - t0) * 1000),
-                "queue_ms": round((t_slot - t0) * 1000),
+                "queue_ms": round(admission.queued_s * 1000),
                 "audio_ms": round(audio_seconds(pcm, sample_rate) * 1000) if sample_rate > 0 else 0,
                 "text_chars": text_chars,
             }
@@ -102,34 +92,3 @@ class LimitedStt:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-class FallbackStt:
-    """Try `primary`; on SttError, the same audio goes to `fallback`.
-
-    Each side should be a LimitedStt, so the worst case is the two timeouts added:
-    choose them so that sum still fits the dialog's patience.
-    """
-
-    def __init__(self, primary: SpeechToText, fallback: SpeechToText) -> None:
-        self.primary = primary
-        self.fallback = fallback
-        self.name = f"{primary.name}+{fallback.name}"
-
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
-        t0 = time.monotonic()
-        try:
-            return await self.primary.transcribe(pcm, sample_rate, hint)
-        except SttError as first:
-            log.warning("stt.fallback", primary=self.primary.name, fallback=self.fallback.name)
-            try:
-                result = await self.fallback.transcribe(pcm, sample_rate, hint)
-            except SttError as second:
-                raise SttError(f"{first}; then {second}") from second
-            return replace(result, latency_s=time.monotonic() - t0)
-
-    async def aclose(self) -> None:
-        try:
-            await self.primary.aclose()
-        finally:
-            await self.fallback.aclose()

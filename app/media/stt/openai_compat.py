@@ -7,77 +7,21 @@ LocalAI), so one backend with a configurable base_url covers all of them.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Iterable
-from typing import Any
 
 import openai
-from openai import AsyncOpenAI
 from openai.types.audio import Transcription
 
-from app.media.openai_endpoint import resolve_endpoint
-from app.media.stt.base import (
-    AUDIOSOCKET_RATES,
-    HALLUCINATIONS,
-    SttConfigError,
-    SttError,
-    SttHint,
-    Transcript,
-    audio_seconds,
-    check_pcm,
-    pcm_to_wav,
-)
+from app.media.pcm import AUDIOSOCKET_RATES, audio_seconds, check_pcm, pcm_to_wav
+from app.media.stt.base import HALLUCINATIONS, SttConfigError, SttError, SttHint, Transcript
+from app.media.stt.prompt import MAX_PROMPT_CHARS
+from app.media.stt.settings import DEFAULT_MODEL
+from app.vendors import openai_api
+from app.vendors.limits import CallLimits, Expired
+from app.vendors.openai_api import API_KEY_ENV, DEFAULT_BASE_URL
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_MODEL = "whisper-1"  # Groq: "whisper-large-v3"
-API_KEY_ENV = "AI_API_KEY"
 # OpenAI answers 400 "audio_too_short" below 0.1 s; such a blip holds no words anyway.
 MIN_AUDIO_S = 0.1
-# Whisper reads at most 224 prompt tokens; ~600 characters of Portuguese names stay under.
-MAX_PROMPT_CHARS = 600
-
-def directory_prompt(names: Iterable[str], numbers: Iterable[str] = (), max_chars: int = MAX_PROMPT_CHARS) -> str:
-    """A Whisper prompt listing residents' names and apartment numbers, so rare surnames
-    come back spelled right and numbers come back as the building writes them ("501").
-
-    Names, then numbers, are added in the given order until `max_chars`: put the
-    likeliest first (a turn after the apartment is known lists its residents first).
-    Numbers get a fixed share of the room so a long directory still teaches the format.
-    """
-    head = "Portaria do condomínio. Moradores:"
-    tail = ""
-    numbers = [n for n in (" ".join(n.split()) for n in numbers) if n]
-    if numbers:
-        tail = " Apartamentos"
-        for number in numbers:
-            piece = f" {number},"
-            if len(tail) + len(piece) > max_chars // 4:
-                break
-            tail += piece
-        tail = tail.rstrip(",") + "."
-    out = head
-    for name in names:
-        name = " ".join(name.split())
-        if not name:
-            continue
-        piece = f" {name},"
-        if len(out) + len(piece) + len(tail) > max_chars:
-            break
-        out += piece
-    return out.rstrip(",") + "." + tail
-
-
-def _error_text(exc: openai.APIStatusError) -> str:
-    """The service's own error message (OpenAI's {"error": {"message": ...}}), kept short."""
-    body: Any = exc.body
-    message = None
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            message = inner.get("message")
-    text = str(message) if message else exc.message
-    return text[:300]
 
 
 class OpenAICompatStt:
@@ -96,7 +40,8 @@ class OpenAICompatStt:
         timeout_s: float = 4.0,
         name: str = "openai",
     ) -> None:
-        key = resolve_endpoint("stt", name, base_url, api_key, api_key_env, require_api_key, SttConfigError)
+        key = openai_api.api_key("stt", name, base_url, api_key, api_key_env, require_api_key,
+                                 SttConfigError)
         self.name = name
         self.base_url = base_url
         self.model = model
@@ -104,11 +49,9 @@ class OpenAICompatStt:
         # Mutable on purpose: the app refreshes it when the directory reloads.
         self.prompt = prompt
         self.timeout_s = timeout_s
-        # max_retries=0: a retry with back-off would blow the caller's patience and hide
-        # 429s; whether to try again (or ask the visitor again) is the dialog's call.
-        self._client = AsyncOpenAI(
-            base_url=base_url, api_key=key, timeout=timeout_s, max_retries=0
-        )
+        # Concurrency is LimitedStt's (around this backend); the deadline is the whole call's.
+        self._limits = CallLimits(timeout_s, error=SttConfigError)
+        self._client = openai_api.client(base_url, key, timeout_s)
 
     async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
         check_pcm(pcm, sample_rate, AUDIOSOCKET_RATES)
@@ -119,12 +62,8 @@ class OpenAICompatStt:
         # choices cannot be scored over this API, so the text is free.
         prompt = (hint.prompt if hint and hint.prompt else self.prompt or "")[:MAX_PROMPT_CHARS]
         where = f"stt backend {self.name!r} ({self.base_url}, model {self.model})"
-        # The SDK's timeout is per HTTP phase (connect, each read): a server that
-        # trickles its answer a byte at a time never trips it. This deadline bounds
-        # the whole call, as `timeout_s` promises.
-        deadline = asyncio.timeout(self.timeout_s)
         try:
-            async with deadline:
+            async with self._limits.call():
                 result = await self._client.audio.transcriptions.create(
                     model=self.model,
                     file=("utterance.wav", pcm_to_wav(pcm, sample_rate), "audio/wav"),
@@ -132,19 +71,13 @@ class OpenAICompatStt:
                     response_format="json",
                     prompt=prompt if prompt else openai.omit,
                 )
-        except TimeoutError:
-            if not deadline.expired():
-                raise SttError(f"{where}: TimeoutError") from None
+        except Expired:
             raise SttError(f"{where}: no transcript within {self.timeout_s:g} s") from None
-        except openai.APIStatusError as exc:
-            raise SttError(f"{where}: HTTP {exc.status_code}: {_error_text(exc)}") from exc
-        except openai.APITimeoutError as exc:
-            raise SttError(f"{where}: request timed out") from exc
-        except openai.APIConnectionError as exc:
-            cause = exc.__cause__ or exc
-            raise SttError(f"{where}: cannot connect: {cause}") from exc
-        except openai.OpenAIError as exc:
-            raise SttError(f"{where}: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            failed = openai_api.failure(exc)
+            if failed is None:
+                raise
+            raise SttError(f"{where}: {failed.text}") from exc
         if not isinstance(result, Transcription):
             raise SttError(f"{where}: unexpected response type {type(result).__name__}")
         text = " ".join(result.text.split())

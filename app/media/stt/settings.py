@@ -2,16 +2,24 @@
 
 Secrets are not settings: API keys come only from the environment
 (AI_API_KEY, AZURE_SPEECH_KEY), so a config file can be shared or logged.
+The backends import their defaults from here, so this module stays free of SDKs.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from app.media.stt.limits import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S
-from app.media.stt.openai_compat import API_KEY_ENV, DEFAULT_BASE_URL, DEFAULT_MODEL
+from app.vendors.openai_api import API_KEY_ENV, DEFAULT_BASE_URL
+
+DEFAULT_MODEL = "whisper-1"  # Groq: "whisper-large-v3"
+# The seed's MAX_CONCURRENT_TRANSCRIPTIONS: more in flight only queues at the provider.
+DEFAULT_MAX_CONCURRENCY = 3
+# An answer later than this is useless to a caller waiting at the gate: better to
+# ask again (or switch to the keypad) than to keep silent.
+DEFAULT_TIMEOUT_S = 4.0
 
 
 class SttSettings(BaseModel):
@@ -52,5 +60,13 @@ class SttSettings(BaseModel):
     # Speech container ("ws://localhost:5000"), which needs no region.
     azure_region: str | None = None
     azure_host: str | None = None
-    # Continuous mode only: silence that ends an utterance when Azure segments.
-    azure_segment_timeout_ms: int = Field(default=500, ge=100, le=5000)
+    # Removed with Azure's continuous recognition (nothing could select it): still
+    # declared only so that a config file naming it gets an error saying so.
+    azure_segment_timeout_ms: None = Field(default=None, exclude=True)
+
+    @field_validator("azure_segment_timeout_ms", mode="before")
+    @classmethod
+    def _removed(cls, v: object) -> None:
+        raise PydanticCustomError(
+            "removed", "this setting was removed (our endpointer always cuts utterances, Azure's "
+            "continuous recognition is gone): delete the line")

@@ -26,16 +26,8 @@ from pathlib import Path
 import structlog
 
 from app.media.models import WHISPER_BASE, ModelError, ensure_model
-from app.media.stt.base import (
-    AUDIOSOCKET_RATES,
-    HALLUCINATIONS,
-    SttConfigError,
-    SttError,
-    SttHint,
-    Transcript,
-    audio_seconds,
-    check_pcm,
-)
+from app.media.pcm import AUDIOSOCKET_RATES, audio_seconds, check_pcm
+from app.media.stt.base import HALLUCINATIONS, SttConfigError, SttError, SttHint, Transcript
 from app.media.stt.whisper_engine import Decoded, WhisperEngine
 from app.metrics import STT_INFERENCE, STT_QUEUE
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from app.media.tts.resample import resample
+from app.media.pcm import resample
 
 WHISPER_RATE = 16_000
 HOP = 160  # samples per mel frame at 16 kHz (10 ms)

@@ -5,8 +5,8 @@ audio comes back in the result (nothing plays on this machine), as raw PCM in
 the rate the call leg wants when Azure has it (8 and 16 kHz do).
 
 Threads: the SDK blocks, so `speak_ssml_async(...).get()` runs on daemon threads
-behind a semaphore (SdkThreads, shared with stt/azure.py, whose docstring says
-why not `asyncio.to_thread`). Measured here (SDK 1.53): against a server that
+behind a semaphore (SdkThreads of app/vendors/azure_speech.py, which says why
+not `asyncio.to_thread`). Measured here (SDK 1.53): against a server that
 accepts TCP but never answers the WebSocket handshake, `.get()` returns only
 after ~80 s ("timeout waiting for the first audio chunk"), and
 `stop_speaking_async()` from another thread ends it within ~1 ms. So on our
@@ -17,7 +17,6 @@ its concurrency slot instead of holding them for 80 s.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import threading
 from typing import Any
@@ -26,21 +25,19 @@ from xml.sax.saxutils import escape
 import azure.cognitiveservices.speech as speechsdk
 import structlog
 
-from app.media.stt.azure import SdkThreads, release_off_loop
+from app.media.pcm import resample, trim_silence
 from app.media.tts.base import TtsError
-from app.media.tts.resample import resample, trim_silence
 from app.media.tts.settings import (
     AZURE_VOICE,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_TIMEOUT_S,
     TtsConfigError,
 )
+from app.vendors.azure_speech import SdkThreads, credentials, release_off_loop, speech_config
+from app.vendors.limits import CallLimits, Expired
 
 log = structlog.get_logger("portaria.tts")
 
-KEY_ENV = "AZURE_SPEECH_KEY"
-REGION_ENV = "AZURE_SPEECH_REGION"
-_REGION = re.compile(r"^[a-z0-9]+$")  # e.g. "brazilsouth", "eastus2"
 _OUT = speechsdk.SpeechSynthesisOutputFormat
 # Raw (headerless) 16-bit mono PCM formats Azure produces, by sample rate.
 NATIVE_FORMATS: dict[int, Any] = {
@@ -123,28 +120,15 @@ class AzureTts:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         name: str = "azure",
     ) -> None:
-        key = (key if key is not None else os.environ.get(KEY_ENV, "")).strip()
-        region = (region if region is not None else os.environ.get(REGION_ENV, "")).strip()
-        if not host:
-            if not key:
-                raise TtsConfigError(f"Azure text-to-speech needs a key: set {KEY_ENV}")
-            if not region:
-                raise TtsConfigError(
-                    f"Azure text-to-speech needs a region: set {REGION_ENV} or tts.azure_region "
-                    "(e.g. brazilsouth)"
-                )
-            if not _REGION.match(region):
-                raise TtsConfigError(
-                    f"Azure region {region!r} is not a region name "
-                    "(lowercase letters and digits, e.g. brazilsouth)"
-                )
-        if timeout_s <= 0 or max_concurrency < 1:
-            raise TtsConfigError(f"tts: timeout_s={timeout_s} and max_concurrency={max_concurrency} "
-                                 "must be positive")
+        self._creds = credentials("text-to-speech", "tts", key=key, region=region, host=host,
+                                  error=TtsConfigError)
+        # Concurrency is SdkThreads': a slot is freed when the SDK's thread returns.
+        self._limits = CallLimits(timeout_s, error=TtsConfigError)
+        if max_concurrency < 1:
+            raise TtsConfigError(f"max_concurrency must be >= 1, got {max_concurrency}")
         self.name = name
         self.voice, self.rate, self.pitch = voice, rate, pitch
         self.timeout_s = timeout_s
-        self._key, self._region, self._host = key, region, host
         # One config per output format: a shared config's format must not change
         # under a synthesizer being built on another thread. 8 and 16 kHz now, so
         # that a config the SDK refuses fails at start-up, not on the first call.
@@ -163,19 +147,12 @@ class AzureTts:
         config = self._configs.get(synth_rate)
         if config is not None:
             return config
-        try:
-            if self._host:
-                config = speechsdk.SpeechConfig(host=self._host, subscription=self._key or None)
-            else:
-                config = speechsdk.SpeechConfig(subscription=self._key, region=self._region)
-            config.speech_synthesis_voice_name = self.voice
-            config.set_speech_synthesis_output_format(NATIVE_FORMATS[synth_rate])
-        except (RuntimeError, ValueError) as exc:
-            # The SDK's own messages are bare error codes; say which input it refused.
-            raise TtsConfigError(
-                f"Azure SDK rejected the speech config (region={self._region!r}, "
-                f"host={self._host!r}, voice={self.voice!r}): {exc}"
-            ) from exc
+
+        def configure(new: Any) -> None:
+            new.speech_synthesis_voice_name = self.voice
+            new.set_speech_synthesis_output_format(NATIVE_FORMATS[synth_rate])
+
+        config = speech_config(self._creds, TtsConfigError, configure, f"voice={self.voice!r}")
         self._configs[synth_rate] = config
         return config
 
@@ -230,17 +207,17 @@ class AzureTts:
         self.config_for(synth_rate)  # on the loop: the dict is only touched here
         ssml = self.ssml(text)
         job = _Job()
-        deadline = asyncio.timeout(self.timeout_s)
         try:
-            async with deadline:
+            async with self._limits.call():
                 audio, error = await self._threads.run(
                     lambda: self._speak_blocking(ssml, synth_rate, job))
-        except TimeoutError:
+        except Expired:
             job.stop()
-            if not deadline.expired():
-                raise TtsError(f"{where}: TimeoutError from the SDK") from None
             log.warning("tts.error", backend=self.name, error="timeout", timeout_s=self.timeout_s)
             raise TtsError(f"{where}: no audio within {self.timeout_s:g} s") from None
+        except TimeoutError:
+            job.stop()
+            raise TtsError(f"{where}: TimeoutError from the SDK") from None
         except asyncio.CancelledError:
             job.stop()  # the caller hung up: do not keep Azure (and a slot) busy for nothing
             raise

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 
+from app.media.pcm import resample, trim_silence, wav_to_pcm
 from app.media.tts.base import TtsError
-from app.media.tts.resample import resample, trim_silence, wav_to_pcm
 
 
 class EspeakTts:

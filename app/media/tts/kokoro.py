@@ -36,9 +36,9 @@ from app.media.models import (
     ensure_model,
     models_dir,
 )
+from app.media.pcm import resample, trim_silence
 from app.media.tts.base import TtsError
 from app.media.tts.phonemes import EspeakPhonemizer
-from app.media.tts.resample import resample, trim_silence
 
 KOKORO_RATE = 24_000
 # The model's context: 512 tokens including the two pads; a voice has a style

@@ -8,76 +8,29 @@ decoder to run; "wav" is for compatible servers whose raw PCM is another rate.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import struct
-from typing import Any, Literal
+from typing import Literal
 
-import numpy as np
 import openai
 import structlog
-from openai import AsyncOpenAI
 
-from app.media.openai_endpoint import resolve_endpoint
+from app.media.pcm import resample, trim_silence, wav_to_pcm
 from app.media.tts.base import TtsError
-from app.media.tts.resample import resample, trim_silence
 from app.media.tts.settings import (
-    API_KEY_ENV,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_TIMEOUT_S,
-    OPENAI_BASE_URL,
     OPENAI_MODEL,
     OPENAI_VOICE,
     TtsConfigError,
 )
+from app.vendors import openai_api
+from app.vendors.limits import CallLimits, Expired
+from app.vendors.openai_api import API_KEY_ENV, DEFAULT_BASE_URL
 
 log = structlog.get_logger("portaria.tts")
 
 PCM_RATE = 24000  # OpenAI's "pcm" response format
 MAX_INPUT_CHARS = 4096  # the API's limit on `input`
-
-
-def _error_text(exc: openai.APIStatusError) -> str:
-    """The service's own message (OpenAI's {"error": {"message": ...}}), kept short."""
-    body: Any = exc.body
-    message = None
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            message = inner.get("message")
-    return (str(message) if message else exc.message)[:300]
-
-
-def wav_pcm(data: bytes) -> tuple[bytes, int]:
-    """(mono s16le PCM, rate) of a 16-bit PCM WAV, tolerant of streamed headers.
-
-    A WAV written while streaming cannot know its length: servers put 0 or
-    0xFFFFFFFF in the size fields, which `wave` would take literally (0 frames).
-    Here a data size that is 0 or runs past the end means "to the end".
-    """
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise ValueError("not a RIFF/WAVE file")
-    pos, fmt = 12, None
-    while pos + 8 <= len(data):
-        cid, size = data[pos:pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
-        body = pos + 8
-        if cid == b"fmt ":
-            fmt = struct.unpack_from("<HHIIHH", data, body)
-        elif cid == b"data":
-            if fmt is None:
-                raise ValueError("WAV data chunk before its fmt chunk")
-            tag, channels, rate, _, _, bits = fmt
-            if tag not in (1, 0xFFFE) or bits != 16 or channels < 1:
-                raise ValueError(f"expected 16-bit PCM WAV, got format {tag}, {bits}-bit")
-            end = body + size if 0 < size <= len(data) - body else len(data)
-            frames = data[body:end]
-            frames = frames[: len(frames) - len(frames) % (2 * channels)]
-            if channels > 1:
-                x = np.frombuffer(frames, dtype="<i2").reshape(-1, channels).mean(axis=1)
-                frames = x.astype("<i2").tobytes()
-            return frames, rate
-        pos = body + size + (size & 1)  # chunks are word-aligned
-    raise ValueError("WAV has no data chunk")
 
 
 class OpenAITts:
@@ -86,7 +39,7 @@ class OpenAITts:
     def __init__(
         self,
         *,
-        base_url: str = OPENAI_BASE_URL,
+        base_url: str = DEFAULT_BASE_URL,
         model: str = OPENAI_MODEL,
         voice: str = OPENAI_VOICE,
         speed: float = 1.0,
@@ -99,21 +52,16 @@ class OpenAITts:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         name: str = "openai",
     ) -> None:
-        key = resolve_endpoint("tts", name, base_url, api_key, api_key_env, require_api_key, TtsConfigError)
-        if timeout_s <= 0 or max_concurrency < 1:
-            raise TtsConfigError(f"tts: timeout_s={timeout_s} and max_concurrency={max_concurrency} "
-                                 "must be positive")
+        key = openai_api.api_key("tts", name, base_url, api_key, api_key_env, require_api_key,
+                                 TtsConfigError)
+        self._limits = CallLimits(timeout_s, max_concurrency, error=TtsConfigError)
         self.name = name
         self.base_url = base_url
         self.model, self.voice, self.speed = model, voice, speed
         self.response_format: Literal["pcm", "wav"] = response_format
         self.instructions = instructions
         self.timeout_s = timeout_s
-        self._slots = asyncio.Semaphore(max_concurrency)
-        # max_retries=0: a retry with back-off would leave the caller in silence and
-        # hide 429s; what to do instead (espeak, say it later) is the caller's call.
-        self._client = AsyncOpenAI(base_url=base_url, api_key=key, timeout=timeout_s,
-                                   max_retries=0)
+        self._client = openai_api.client(base_url, key, timeout_s)
 
     @property
     def voice_key(self) -> str:
@@ -130,11 +78,8 @@ class OpenAITts:
         if len(text) > MAX_INPUT_CHARS:
             raise TtsError(f"{where}: text of {len(text)} characters is over the API's "
                            f"{MAX_INPUT_CHARS}")
-        # httpx's timeout is per phase (connect, each read); this one bounds the
-        # whole call, slot wait included: what the caller hears is total silence.
-        deadline = asyncio.timeout(self.timeout_s)
         try:
-            async with deadline, self._slots:
+            async with self._limits.call():
                 resp = await self._client.audio.speech.create(
                     model=self.model,
                     voice=self.voice,
@@ -145,20 +90,13 @@ class OpenAITts:
                 )
                 data = await resp.aread()
                 ctype = resp.response.headers.get("content-type", "")
-        except TimeoutError:
-            if not deadline.expired():
-                raise TtsError(f"{where}: TimeoutError") from None
-            error = f"no audio within {self.timeout_s:g} s"
-            log.warning("tts.error", backend=self.name, error=error)
-            raise TtsError(f"{where}: {error}") from None
-        except openai.APIStatusError as exc:
-            raise self._fail(where, f"HTTP {exc.status_code}: {_error_text(exc)}") from exc
-        except openai.APITimeoutError as exc:
-            raise self._fail(where, "request timed out") from exc
-        except openai.APIConnectionError as exc:
-            raise self._fail(where, f"cannot connect: {exc.__cause__ or exc}") from exc
-        except openai.OpenAIError as exc:
-            raise self._fail(where, f"{type(exc).__name__}: {exc}") from exc
+        except Expired:
+            raise self._fail(where, f"no audio within {self.timeout_s:g} s") from None
+        except Exception as exc:
+            failed = openai_api.failure(exc)
+            if failed is None:
+                raise
+            raise self._fail(where, failed.text) from exc
         return self._decode(where, data, ctype, sample_rate)
 
     def _fail(self, where: str, error: str) -> TtsError:
@@ -172,8 +110,8 @@ class OpenAITts:
             raise self._fail(where, f"expected audio, got {ctype}: {data[:200]!r}")
         if self.response_format == "wav":
             try:
-                pcm, rate = wav_pcm(data)
-            except (ValueError, struct.error) as exc:
+                pcm, rate = wav_to_pcm(data)
+            except ValueError as exc:
                 raise self._fail(where, f"bad WAV: {exc}") from exc
         else:
             pcm, rate = data[: len(data) & ~1], PCM_RATE

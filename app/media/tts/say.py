@@ -20,15 +20,6 @@ from app.media.tts.settings import CondominiumVoice
 ESPEAK = "espeak"
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("text", help="what to say, as written in a phrase (normalized for speech)")
-    p.add_argument("--voice", help="pm_alex, pf_dora, pm_santa, or espeak (default: the condominium's)")
-    p.add_argument("--speed", type=float, help="Kokoro speed (default: the condominium's)")
-    p.add_argument("--condominium", help="whose voice and phrases (default: default_condominium)")
-    p.add_argument("--rate", type=int, help="sample rate (default: the call legs', media.format)")
-    p.add_argument("-o", "--output", default="say.wav", help="WAV file to write (default: say.wav)")
-
-
 async def say(settings: Settings, args: argparse.Namespace) -> str:
     key, condo = settings.condominium(args.condominium)
     tts = settings.tts

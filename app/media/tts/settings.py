@@ -15,16 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.errors import ConfigurationError
 from app.media.tts.normalize import NumberStyle
+from app.vendors.openai_api import API_KEY_ENV, DEFAULT_BASE_URL
 
 
 class TtsConfigError(ConfigurationError, ValueError):
     """Settings or environment cannot make a working backend (raised at construction)."""
 
 
-OPENAI_BASE_URL = "https://api.openai.com/v1"
 OPENAI_MODEL = "gpt-4o-mini-tts"  # "tts-1" is the older, plainer alternative
 OPENAI_VOICE = "alloy"
-API_KEY_ENV = "AI_API_KEY"
 AZURE_VOICE = "pt-BR-AntonioNeural"
 DEFAULT_TIMEOUT_S = 5.0
 DEFAULT_MAX_CONCURRENCY = 4
@@ -100,7 +99,7 @@ class TtsSettings(BaseModel):
     # OpenAI `/v1/audio/speech` or a compatible server. `speed` is taken by espeak,
     # hence `openai_speed`. "wav" suits compatible servers whose raw PCM is not
     # OpenAI's 24 kHz (the WAV header carries the rate).
-    base_url: str = OPENAI_BASE_URL
+    base_url: str = DEFAULT_BASE_URL
     model: str = OPENAI_MODEL
     openai_voice: str = OPENAI_VOICE
     openai_speed: float = Field(1.0, ge=0.25, le=4.0)

@@ -122,6 +122,9 @@ class ScriptedTranscriptionServer(LoopbackServer):
         )
         self.api_key = api_key  # when set, requests without "Bearer <api_key>" get 401
         self.uploads: list[Upload] = []
+        # (shortest, longest, text): an upload of that length gets `text`, before the script
+        # is read. For apps that may or may not send an extra upload (a speculative one).
+        self.by_duration: list[tuple[float, float, str]] = []
         self.requests = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -173,7 +176,9 @@ class ScriptedTranscriptionServer(LoopbackServer):
             frames=params.nframes,
             authorization=auth,
         ))
-        reply = self._script.popleft() if self._script else Reply.error(
+        duration_s = params.nframes / params.framerate
+        keyed = [Reply(text=t) for lo, hi, t in self.by_duration if lo <= duration_s < hi]
+        reply = keyed[0] if keyed else self._script.popleft() if self._script else Reply.error(
             500, "scripted server: no reply left in the script"
         )
         if reply.delay_s > 0 and self._closing is not None:
