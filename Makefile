@@ -43,6 +43,9 @@ run: deps venv models check-config
 	@scripts/place-test-call.sh --help-text
 	$(VENV)/bin/portaria run
 
+# One pytest run, in order. Tests on the real Asterisk are marked (tests/conftest.py):
+# pytest -m asterisk / -m "not asterisk" runs either group alone. Not side by side: the
+# CPU-bound group (Whisper, Kokoro) beside the real-time calls eats their timing margins.
 test: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
 	$(VENV)/bin/pytest -q -p no:cacheprovider
@@ -56,7 +59,7 @@ typecheck: venv
 
 bench: deps venv models
 	@if [ -z "$$PORTARIA_ARI_URL" ]; then scripts/sandbox.sh start; fi
-	$(PY) bench/run_all.py
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -3,11 +3,11 @@ turn latency split by stage, a whole happy-path call, and capacity.
 
 Test phones are Local channels that play espeak-ng pt-BR audio and record what
 they hear (tests/asterisk/extensions_test.conf); STT is the scripted
-OpenAI-compatible server (tests/fakes), so the numbers are the app's own cost
+OpenAI-compatible server (tests/harness/fakes), so the numbers are the app's own cost
 plus Asterisk's transport, not a cloud recognizer's. Prints numbers, asserts
 nothing.
 
-    python bench/bench_calls.py [--greetings 20] [--turns 8] [--capacity 50] [--tts kokoro|espeak]
+    python -m bench.bench_calls [--greetings 20] [--turns 8] [--capacity 50] [--tts kokoro|espeak]
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,18 +22,16 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from app.ari import AriClient
 from app.calls import Call
-from app.config import Secrets, Settings
+from app.config import Settings
 from app.logging import configure
 from app.service import Service
-from tests.asterisk_env import asterisk_env
-from tests.conftest import scenario_settings, wait_clean
-from tests.fakes.openai_server import ScriptedTranscriptionServer
-from tests.gate import EventTap, Gate
-from tests.phone import PhoneCall, Phones, dead_air, speech_onset
+from tests.harness.asterisk import asterisk_env
+from tests.harness.fakes.openai_server import ScriptedTranscriptionServer
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import PhoneCall, Phones, dead_air, speech_onset
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -60,20 +57,6 @@ class Recorder:
         svc.app.flow = flow
 
 
-async def start(env: Any, stt: ScriptedTranscriptionServer, tts: str = "kokoro") -> tuple[Service, Gate, Recorder]:
-    audit = str(Path(tempfile.mkdtemp()) / "audit.sqlite3")
-    # max_calls lifted: the capacity run looks for the limit itself.
-    svc = Service(scenario_settings(env, stt.base_url, audit, top={"max_calls": 1000, "tts": {"backend": tts}}),
-                  Secrets(ari_password=env.password, api_token=None))
-    await svc.start()
-    ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
-    tap = EventTap(env)
-    await tap.start()
-    gate = Gate(svc, ari, Phones(env, ari), tap)
-    gate.stt = stt  # type: ignore[attr-defined]
-    return svc, gate, Recorder(svc)
-
-
 async def bench_greeting(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]:
     app_side, phone_side = [], []
     for i in range(n):
@@ -93,7 +76,7 @@ async def bench_greeting(gate: Gate, rec: Recorder, n: int) -> list[dict[str, An
 
 
 async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]:
-    stt: ScriptedTranscriptionServer = gate.stt  # type: ignore[attr-defined]
+    stt = gate.stt
     endpointing, stt_s, reply, whole, at_phone = [], [], [], [], []
     for i in range(n):
         before = len(rec.calls)
@@ -174,25 +157,25 @@ def _rss_kb() -> int:
 async def main(args: argparse.Namespace) -> None:
     configure("warning")
     env = asterisk_env()
+    ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
+    # max_calls lifted: the capacity run looks for the limit itself.
+    top = {"max_calls": 1000, "tts": {"backend": args.tts}}
     results: list[dict[str, Any]] = []
-    async with ScriptedTranscriptionServer([]) as stt:
-        svc, gate, rec = await start(env, stt, args.tts)
-        try:
-            emit([{"metric": "voice", "backend": svc.voice.primary.voice_key}])
-            results += emit(await bench_greeting(gate, rec, args.greetings))
-            results += emit(await bench_turns(gate, rec, args.turns))
-            voices = [svc.voice, *svc.voice.condominiums.values()]
-            waits = [w for v in voices for w in v.waits]
-            emit([{"metric": "reply segments: longest wait past due, fallbacks to espeak-ng",
-                   "segments": len(waits), "longest_wait_ms": round(max(waits, default=0) * 1000, 1),
-                   "deadline_fallbacks": sum(v.deadline_misses for v in voices)}])
-            await gate.tap.stop()  # its subscribe-all event stream would load this process
-            for n in args.capacity:
-                results += emit(await bench_capacity(gate, rec, n, args.seconds))
-        finally:
-            await gate.reset_residents()
-            await gate.tap.stop()
-            await svc.stop()
+    async with (ScriptedTranscriptionServer([]) as stt,
+                running_gate(env, ari, Phones(env, ari), stt, Path(tempfile.mkdtemp()), top) as gate):
+        svc, rec = gate.app, Recorder(gate.app)
+        emit([{"metric": "voice", "backend": svc.voice.primary.voice_key}])
+        results += emit(await bench_greeting(gate, rec, args.greetings))
+        results += emit(await bench_turns(gate, rec, args.turns))
+        voices = [svc.voice, *svc.voice.condominiums.values()]
+        waits = [w for v in voices for w in v.waits]
+        emit([{"metric": "reply segments: longest wait past due, fallbacks to espeak-ng",
+               "segments": len(waits), "longest_wait_ms": round(max(waits, default=0) * 1000, 1),
+               "deadline_fallbacks": sum(v.deadline_misses for v in voices)}])
+        await gate.tap.stop()  # its subscribe-all event stream would load this process
+        for n in args.capacity:
+            results += emit(await bench_capacity(gate, rec, n, args.seconds))
+    await ari.aclose()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Endpointer benchmark: per-frame cost and end-of-speech detection delay.
 
-    .venv/bin/python bench/bench_endpointer.py
+    .venv/bin/python -m bench.bench_endpointer
 
 Prints numbers only (no asserts). Speech is espeak-ng pt-BR from
-tests/audio_fixtures.py (cached on disk after the first run).
+tests/harness/audio.py (cached on disk after the first run).
 
 - cost: wall time of Endpointer.push() per 20 ms frame over ~60 s of mixed
   audio (speech, digital silence, noise floors, clicks) at 8 and 16 kHz.
@@ -15,22 +15,18 @@ tests/audio_fixtures.py (cached on disk after the first run).
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from app.media.endpointing import EndpointerConfig
 from app.media.vad import (
     FRAME_SECONDS,
     Endpointer,
-    EndpointerConfig,
     SpeechStarted,
     UtteranceEnded,
 )
-from tests.audio_fixtures import build_timeline, click, frames, white_noise
+from tests.harness.audio import build_timeline, click, frames, white_noise
 
 PHRASES = [
     "Bom dia, vim entregar uma encomenda",

@@ -4,12 +4,12 @@ Each prompt (fixed phrases, and replies with a resident, an apartment and a
 visitor's name filled in) is spoken as a call would speak it (the
 condominium's phrasebook cuts it into segments, each normalized and
 synthesized, stitched with the same pauses), made telephone quality (8 kHz,
-300–3400 Hz, light noise: tests/speech_audio.py) and transcribed by Whisper
+300–3400 Hz, light noise: tests/harness/speech_audio.py) and transcribed by Whisper
 base (faster-whisper, int8, pt, greedy, temperature 0). WER is over words after
 both sides are normalized the same way (lower case, no punctuation, numbers as
 words), for each Kokoro voice and for espeak-ng beside them.
 
-    python bench/bench_intelligibility.py [--voices pm_alex pf_dora pm_santa espeak]
+    python -m bench.bench_intelligibility [--voices pm_alex pf_dora pm_santa espeak]
 """
 
 from __future__ import annotations
@@ -18,18 +18,14 @@ import argparse
 import asyncio
 import json
 import re
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import Phrases
 from app.logging import configure
 from app.media.tts import CondominiumSpeech, TtsSettings, Voice, build_voice
 from app.media.tts.normalize import speech_text
 from app.media.tts.settings import CondominiumVoice
-from tests.speech_audio import Whisper, telephone
+from tests.harness.speech_audio import Whisper, telephone
 
 RATE = 8000
 
@@ -77,7 +73,7 @@ async def main(voices: list[str], show: bool) -> None:
     texts = prompts()
     book = {"bench": CondominiumSpeech(CondominiumVoice(), Phrases().model_dump())}
     for name in voices:
-        cfg = TtsSettings(backend="espeak") if name == "espeak" else TtsSettings(kokoro_voice=name)  # type: ignore[arg-type]
+        cfg = TtsSettings(backend="espeak") if name == "espeak" else TtsSettings(kokoro_voice=name)
         voice = build_voice(cfg, book).for_condominium("bench")
         edits = total = exact = 0
         for i, text in enumerate(texts):

@@ -1,7 +1,7 @@
 """Kokoro, the embedded voice: load time and memory, synthesis time per phrase,
 cache hits, and replies with a name nobody could predict, played on a real leg.
 
-    python bench/bench_kokoro.py [--replies 6] [--deadline 0.5]
+    python -m bench.bench_kokoro [--replies 6] [--deadline 0.5]
 
 The replies are the resident's presentation with a new visitor name each time
 ("Olá morador do apartamento 501! <name> está na portaria com uma entrega. ..."),
@@ -18,13 +18,10 @@ import asyncio
 import json
 import resource
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import Phrases
 from app.logging import configure

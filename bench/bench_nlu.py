@@ -1,6 +1,6 @@
 """Deterministic NLU benchmark: accuracy per field and time per utterance.
 
-    .venv/bin/python bench/bench_nlu.py [--repeat N]
+    .venv/bin/python -m bench.bench_nlu [--repeat N]
 
 Prints numbers only (no asserts; the tests hold the thresholds). Over
 tests/data/utterances.yaml: per-field accuracy of the rule extractor on the
@@ -16,18 +16,14 @@ import argparse
 import asyncio
 import gc
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.dialog.nlu import RuleExtractor, classify_confirmation, classify_reply
 from app.directory.directory import Directory
-from tests.test_matching_table import ROWS, tally
-from tests.test_nlu_table import DIRECTORY, FIELDS, load_table, make_state, score
+from tests.harness.matching_table import ROWS, tally
+from tests.harness.nlu_table import DIRECTORY, FIELDS, load_table, make_state, score
 
 FIRST = ("Ana", "Bruno", "Carla", "Diego", "Eduarda", "Fábio", "Gabriela", "Heitor", "Isabela",
          "Jorge", "Karina", "Leonardo", "Mariana", "Nelson", "Otávio", "Patrícia", "Quésia",

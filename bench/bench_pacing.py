@@ -6,7 +6,7 @@ timestamps every frame it receives), so the receiving side does not share
 the app's event loop. Audio plays on all legs for D seconds. Prints the frame-interval jitter
 (|interval - 20 ms|) p50/p99/max over all legs, and the pacer's own tick jitter.
 
-    python bench/bench_pacing.py [--legs 50] [--seconds 10] [--synth]
+    python -m bench.bench_pacing [--legs 50] [--seconds 10] [--synth]
 
 --synth keeps Kokoro synthesizing new phrases in the same process for the whole
 run (as a call with an unknown visitor name, or a prewarm after a reload, does),

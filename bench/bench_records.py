@@ -1,6 +1,6 @@
 """Call records: what a turn costs the call path, and how fast the writer commits.
 
-    .venv/bin/python bench/bench_records.py [--turns 2000] [--postgres]
+    .venv/bin/python -m bench.bench_records [--turns 2000] [--postgres]
 
 The call path only builds a Turn and queues it (CallLog.heard + said, with the
 background RecordWriter as sink); the writer thread commits each turn on its
@@ -14,12 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.records import CallLog, RecordWriter
 from app.records.sqlite import SqliteStore
@@ -40,7 +37,10 @@ def run(label: str, store: RecordStore, n: int) -> None:
     writer.flush()
     total = time.perf_counter() - t_all
     costs.sort()
-    p = lambda q: costs[min(len(costs) - 1, int(q * len(costs)))]
+
+    def p(q: float) -> float:
+        return costs[min(len(costs) - 1, int(q * len(costs)))]
+
     print(f"  {label:<10} call path per turn: p50 {p(0.5):6.1f} µs  p99 {p(0.99):6.1f} µs  "
           f"max {costs[-1]:7.1f} µs  mean {statistics.fmean(costs):6.1f} µs")
     print(f"  {label:<10} writer: {2 * n} turns committed in {total:.2f} s ({2 * n / total:,.0f}/s; "
@@ -57,7 +57,7 @@ def main() -> int:
         run("sqlite", SqliteStore(Path(d) / "bench.sqlite3"), args.turns)
     if args.postgres:
         from app.records.postgres import PASSWORD_ENV, PostgresStore
-        from tests.postgres import PASSWORD, start_postgres
+        from tests.harness.postgres import PASSWORD, start_postgres
 
         server = start_postgres()
         os.environ[PASSWORD_ENV] = PASSWORD

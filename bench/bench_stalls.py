@@ -1,9 +1,9 @@
 """Stalled cloud backends: time until each client's fallback takes over, per stall mode.
 
-    python bench/bench_stalls.py [--runs 20] [--load 8]
+    python -m bench.bench_stalls [--runs 20] [--load 8]
 
 For every cloud client (OpenAI-compatible voice, recognizer and LLM; Azure
-voice and recognizer) and every stall mode of tests/fakes/stall.py, the time
+voice and recognizer) and every stall mode of tests/harness/fakes/stall.py, the time
 from the request to the fallback, minus the configured timeout, over `--runs`
 runs one after the other. `--load N` keeps N CPU-bound processes running beside
 it (what a busy shared machine looks like); they are this script's own children
@@ -18,13 +18,10 @@ import asyncio
 import statistics
 import subprocess
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.logging import configure
-from tests.cloud_stalls import BACKENDS, TIMEOUT_S, time_to_fallback
-from tests.fakes.stall import Stall
+from tests.harness.cloud_stalls import BACKENDS, TIMEOUT_S, time_to_fallback
+from tests.harness.fakes.stall import Stall
 
 
 async def main(runs: int) -> None:

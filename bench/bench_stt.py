@@ -1,6 +1,6 @@
 """Embedded recognizer benchmark: key-detail accuracy per class and latency.
 
-    .venv/bin/python bench/bench_stt.py [--full N] [--capacity]
+    .venv/bin/python -m bench.bench_stt [--full N] [--capacity]
 
 Over bench/stt_evalset.py (48 phrasings x 3 Kokoro voices, telephone quality;
 clips cached in ~/.cache/portaria/testaudio, several minutes to make the first
@@ -23,12 +23,9 @@ import asyncio
 import os
 import random
 import resource
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.dialog.hints import CONFIRM_HINT, RESIDENT_HINT, apartment_choices, read_reply
 from app.dialog.nlu import RuleExtractor, VisitState, classify_confirmation, classify_reply
@@ -38,7 +35,7 @@ from app.directory.normalize import normalize
 from app.media.stt.prompt import directory_prompt
 from app.media.stt.whisper import WhisperStt
 from bench.stt_evalset import KINDS, UTTERANCES, VOICES, Utterance
-from tests.speech_audio import natural_clip
+from tests.harness.speech_audio import natural_clip
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "apartamentos.json"
 RATE = 8000

@@ -1,6 +1,6 @@
 """TTS: espeak-ng synthesis time per phrase, and cache hit latency (memory, disk).
 
-    python bench/bench_tts.py
+    python -m bench.bench_tts
 """
 
 from __future__ import annotations
@@ -8,12 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import Phrases
 from app.logging import configure

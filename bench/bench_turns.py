@@ -1,8 +1,8 @@
 """Turn-taking benchmarks (issue 12's targets): make bench prints, asserts nothing.
 
-    python bench/bench_turns.py [--pauses 0.3 0.4 0.5 0.6 0.7] [--runs 2] [--turns 4] [--whisper 12]
+    python -m bench.bench_turns [--pauses 0.3 0.4 0.5 0.6 0.7] [--runs 2] [--turns 4] [--whisper 12]
 
-On the sandbox Asterisk with the scripted OpenAI-compatible recognizer (tests/fakes):
+On the sandbox Asterisk with the scripted OpenAI-compatible recognizer (tests/harness/fakes):
   - false end of turn: a visitor says one sentence with a pause of each length inside
     ("Boa noite, aqui é o Marcos, … vim deixar uma encomenda …", the first part ending
     on a comma and on a full stop); false when the dialog acted on a part (the visitor was
@@ -20,28 +20,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
+import contextlib
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from app.ari import AriClient
-from app.config import Secrets
 from app.logging import configure
 from app.media.endpointing import EndpointerConfig
 from app.media.speculation import Speculation
 from app.media.vad import Endpointer, SpeechPaused, SpeechResumed, UtteranceEnded
-from app.service import Service
 from bench.bench_calls import Recorder, bench_turns, emit, summary
-from tests.asterisk_env import asterisk_env
-from tests.audio_fixtures import synth_speech
-from tests.conftest import scenario_settings, wait_clean
-from tests.fakes.openai_server import ScriptedTranscriptionServer
-from tests.gate import EventTap, Gate
-from tests.phone import PhoneCall, Phones, speech_onset
+from tests.harness.asterisk import AsteriskEnv, asterisk_env
+from tests.harness.audio import synth_speech
+from tests.harness.fakes.openai_server import ScriptedTranscriptionServer
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import PhoneCall, Phones, speech_onset
 
 FIRST = {"comma": "Boa noite, aqui é o Marcos,", "stop": "Boa noite, aqui é o Marcos."}
 ERRAND = "vim deixar uma encomenda para o apartamento quinhentos e um."
@@ -52,24 +49,21 @@ def _seconds(text: str) -> float:
     return len(synth_speech(text, 8000)) / 8000
 
 
-async def start(env: Any, stt: ScriptedTranscriptionServer, speculative_s: float | None,
-                tts: str) -> tuple[Service, Gate, Recorder]:
-    audit = str(Path(tempfile.mkdtemp()) / "audit.sqlite3")
+@contextlib.asynccontextmanager
+async def started(env: AsteriskEnv, stt: ScriptedTranscriptionServer, speculative_s: float | None,
+                  tts: str) -> AsyncIterator[tuple[Gate, Recorder]]:
     endpointing = {} if speculative_s is None else {"speculative_seconds": speculative_s}
-    svc = Service(scenario_settings(env, stt.base_url, audit, top={"tts": {"backend": tts}},
-                                    endpointing=endpointing),
-                  Secrets(ari_password=env.password, api_token=None))
-    await svc.start()
     ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
-    tap = EventTap(env)
-    await tap.start()
-    gate = Gate(svc, ari, Phones(env, ari), tap)
-    gate.stt = stt  # type: ignore[attr-defined]
-    return svc, gate, Recorder(svc)
+    try:
+        async with running_gate(env, ari, Phones(env, ari), stt, Path(tempfile.mkdtemp()),
+                                {"tts": {"backend": tts}}, endpointing=endpointing) as gate:
+            yield gate, Recorder(gate.app)
+    finally:
+        await ari.aclose()
 
 
 async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[str, Any]]:
-    stt: ScriptedTranscriptionServer = gate.stt  # type: ignore[attr-defined]
+    stt = gate.stt
     rows, onsets = [], []
     for pause in pauses:
         false, n, uploads = 0, 0, []
@@ -113,16 +107,11 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
 async def latency(env: Any, turns: int, tts: str) -> list[dict[str, Any]]:
     rows = []
     for label, spec in (("with speculation (default)", None), ("without speculation", 0.0)):
-        async with ScriptedTranscriptionServer([]) as stt:
-            svc, gate, rec = await start(env, stt, spec, tts)
-            try:
-                for r in await bench_turns(gate, rec, turns):
-                    r["metric"] = f"{r['metric']} [{label}]"
-                    rows.append(r)
-            finally:
-                await gate.reset_residents()
-                await gate.tap.stop()
-                await svc.stop()
+        async with (ScriptedTranscriptionServer([]) as stt,
+                    started(env, stt, spec, tts) as (gate, rec)):
+            for r in await bench_turns(gate, rec, turns):
+                r["metric"] = f"{r['metric']} [{label}]"
+                rows.append(r)
     return rows
 
 
@@ -131,7 +120,7 @@ async def whisper_savings(n: int) -> list[dict[str, Any]]:
     recognition started at the pause (the endpointer on a real 20 ms clock)."""
     from app.media.stt.whisper import WhisperStt
     from bench.stt_evalset import UTTERANCES
-    from tests.speech_audio import natural_clip
+    from tests.harness.speech_audio import natural_clip
 
     clips = [natural_clip(u.text, "pm_alex", 8000) for u in UTTERANCES if u.kind == "opening"][:n]
     stt = WhisperStt()
@@ -178,14 +167,9 @@ async def main(args: argparse.Namespace) -> None:
     if not args.calls:
         return
     env = asterisk_env()
-    async with ScriptedTranscriptionServer([]) as stt:
-        svc, gate, _ = await start(env, stt, None, args.tts)
-        try:
-            await false_ends(gate, args.pauses, args.runs)
-        finally:
-            await gate.reset_residents()
-            await gate.tap.stop()
-            await svc.stop()
+    async with (ScriptedTranscriptionServer([]) as stt,
+                started(env, stt, None, args.tts) as (gate, _)):
+        await false_ends(gate, args.pauses, args.runs)
     emit(await latency(env, args.turns, args.tts))
 
 

@@ -1,6 +1,6 @@
 """Webhooks: what publishing an event costs the caller's code, with a dead and a stuck receiver.
 
-    python bench/bench_webhooks.py [--events 1000]
+    python -m bench.bench_webhooks [--events 1000]
 
 Publishing is synchronous and must stay cheap whatever the receivers do (budget:
 50 us per event): the events go to bounded per-receiver queues, and a full
@@ -14,11 +14,7 @@ import argparse
 import asyncio
 import socket
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.bus import EventBus
 from app.logging import configure

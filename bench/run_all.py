@@ -2,6 +2,8 @@
 
 Call benchmarks need the sandbox Asterisk (make bench starts it). Nothing here
 asserts; the README's table is copied from this output with the machine noted.
+Each benchmark runs as a module from the repo root (`python -m bench.bench_tts`),
+so it imports the app and the test harness (tests/harness) as packages.
 """
 
 from __future__ import annotations
@@ -20,20 +22,20 @@ PY = sys.executable
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 
 RUNS: list[tuple[Any, ...]] = [
-    ("TTS", [PY, str(HERE / "bench_tts.py")]),
-    ("Kokoro voice", [PY, str(HERE / "bench_kokoro.py")]),
-    ("Intelligibility (Whisper WER at telephone quality)", [PY, str(HERE / "bench_intelligibility.py")]),
-    ("NLU", [PY, str(HERE / "bench_nlu.py")]),
-    ("Stalled cloud backends: time to the fallback", [PY, str(HERE / "bench_stalls.py"), "--runs", "20"]),
-    ("Endpointer", [PY, str(HERE / "bench_endpointer.py")]),
-    ("Webhooks: publishing beside a dead and a stuck receiver", [PY, str(HERE / "bench_webhooks.py")]),
-    ("Pacing, 50 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "50", "--seconds", "10"]),
-    ("Pacing, 100 legs (socket-level)", [PY, str(HERE / "bench_pacing.py"), "--legs", "100", "--seconds", "10"]),
-    ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, str(HERE / "bench_pacing.py"), "--legs", "50",
+    ("TTS", [PY, "-m", "bench.bench_tts"]),
+    ("Kokoro voice", [PY, "-m", "bench.bench_kokoro"]),
+    ("Intelligibility (Whisper WER at telephone quality)", [PY, "-m", "bench.bench_intelligibility"]),
+    ("NLU", [PY, "-m", "bench.bench_nlu"]),
+    ("Stalled cloud backends: time to the fallback", [PY, "-m", "bench.bench_stalls", "--runs", "20"]),
+    ("Endpointer", [PY, "-m", "bench.bench_endpointer"]),
+    ("Webhooks: publishing beside a dead and a stuck receiver", [PY, "-m", "bench.bench_webhooks"]),
+    ("Pacing, 50 legs (socket-level)", [PY, "-m", "bench.bench_pacing", "--legs", "50", "--seconds", "10"]),
+    ("Pacing, 100 legs (socket-level)", [PY, "-m", "bench.bench_pacing", "--legs", "100", "--seconds", "10"]),
+    ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, "-m", "bench.bench_pacing", "--legs", "50",
                                                          "--seconds", "10", "--synth"]),
-    ("Calls on the real Asterisk", [PY, str(HERE / "bench_calls.py"), "--greetings", "10", "--turns", "3"]),
+    ("Calls on the real Asterisk", [PY, "-m", "bench.bench_calls", "--greetings", "10", "--turns", "3"]),
     ("Turn-taking: false ends of turn, speculative recognition, resident's presentation",
-     [PY, str(HERE / "bench_turns.py")]),
+     [PY, "-m", "bench.bench_turns"]),
     ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
      [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
      {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"}),

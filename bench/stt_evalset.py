@@ -1,7 +1,7 @@
 """The embedded recognizer's evaluation set: intercom utterances with the details that matter.
 
 Each utterance is said by every voice in VOICES (Kokoro, telephone quality:
-tests/speech_audio.natural_clip), so the set is generated, deterministically,
+tests/harness/speech_audio.natural_clip), so the set is generated, deterministically,
 from this table: 48 phrasings x 3 voices = 144 clips.
 
 Classes and what counts as right:

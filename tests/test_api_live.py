@@ -2,54 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import httpx
 import yaml
 
 from app.ari import AriClient
-from app.config import Secrets, load_config
-from app.service import Service
-from tests.asterisk_env import REPO, AsteriskEnv
-from tests.conftest import wait_clean
-from tests.phone import Phones
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.live import live_service, wait_clean, wait_new_session, write_config
+from tests.harness.phone import Phones
 
 TOKEN = "test-token-123"
-
-
-async def _service(aenv: AsteriskEnv, tmp_path: Path) -> Service:
-    cfg = {
-        "ari": {"url": aenv.ari_url, "app": "portaria"},
-        "media": {"visitor_port": 0, "resident_port": 0},
-        "api": {"port": 0},
-        "log": {"file": None},
-        "audit": {"path": str(tmp_path / "audit.sqlite3")},
-        "condominiums": {"apoena": {"directory": str(REPO / "data" / "apartamentos.json")}},
-    }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    svc = Service(load_config(path), Secrets(ari_password=aenv.password, api_token=TOKEN),
-                  config_dir=tmp_path, config_path=path)
-    await svc.start()
-    return svc
-
-
-async def _wait_session(svc: Service) -> str:
-    for _ in range(100):
-        if svc.sessions.all():
-            return svc.sessions.all()[0].id
-        await asyncio.sleep(0.05)
-    raise AssertionError("no session appeared")
 
 
 async def test_operator_hangs_up_a_live_call_over_the_api(
     aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
 ) -> None:
-    svc = await _service(aenv, tmp_path)
-    try:
+    async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         phone = await phones.dial("100", wait=30)
-        call_id = await _wait_session(svc)
+        call_id = await wait_new_session(svc, timeout=5)
         base = f"http://127.0.0.1:{svc.api.port}"
         headers = {"Authorization": f"Bearer {TOKEN}"}
         async with httpx.AsyncClient(base_url=base, headers=headers) as http:
@@ -65,17 +36,14 @@ async def test_operator_hangs_up_a_live_call_over_the_api(
         # apart with seconds to spare for a busy machine.
         assert took < 5
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()
 
 
 async def test_reload_applies_to_new_calls_and_keeps_the_live_one(
     aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
 ) -> None:
-    svc = await _service(aenv, tmp_path)
-    try:
+    async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         phone = await phones.dial("100", wait=6)
-        await _wait_session(svc)
+        await wait_new_session(svc, timeout=5)
         cfg = yaml.safe_load((tmp_path / "config.yaml").read_text())
         cfg["condominiums"]["apoena"]["phrases"] = {"greeting": "Portaria nova, boa noite."}
         (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
@@ -91,5 +59,3 @@ async def test_reload_applies_to_new_calls_and_keeps_the_live_one(
         assert svc.settings.condominiums["apoena"].phrases.greeting == "Portaria nova, boa noite."
         await phone.wait_hung_up(timeout=20)
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()

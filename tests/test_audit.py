@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.records import Decision
 from app.records.sqlite import SqliteStore as AuditStore
-from tests.asterisk_env import REPO
+from tests.harness.asterisk import REPO
 
 
 def _config(tmp_path: Path) -> Path:

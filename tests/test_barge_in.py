@@ -17,9 +17,9 @@ from app.ari import AriClient
 from app.calls import Call
 from app.config import Settings
 from app.service import Service
-from tests.audio_fixtures import build_timeline
-from tests.conftest import wait_clean
-from tests.phone import Phones, frame_rms
+from tests.harness.audio import build_timeline
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones, frame_rms
 
 LONG_PROMPT = ("Olá! Este é um aviso longo da portaria do condomínio. Por favor, aguarde enquanto "
                "explicamos todas as regras de entrada, de saída e de estacionamento do prédio.")

@@ -12,8 +12,8 @@ from app.ari import AriClient
 from app.calls import Call
 from app.config import Settings
 from app.service import Service
-from tests.conftest import wait_clean
-from tests.phone import Phones, dominant_frequency, frame_rms, speech_onset
+from tests.harness.live import live_service, wait_clean
+from tests.harness.phone import Phones, dominant_frequency, frame_rms, speech_onset
 
 
 async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
@@ -94,7 +94,9 @@ async def _simultaneous_calls(app: Service, phones: Phones, ari: AriClient, n: i
 
     async def tone_flow(call: Call, settings: Settings) -> None:
         leg = call.legs["visitor"]
-        f = freq_of(call.session.record.caller)
+        caller = call.session.record.caller
+        assert caller is not None
+        f = freq_of(caller)
         await leg.play(_tone(f, 2.0, leg.sample_rate)).done
         await call.end("test: tone played")
 
@@ -128,8 +130,8 @@ async def test_each_gate_extension_reaches_its_own_condominium(
     """100 → apoena, 200 → jardins (condominiums/jardins.yaml), from the shipped config and dialplan."""
     from pathlib import Path
 
-    from app.config import Secrets, load_config
-    from tests.asterisk_env import REPO, AsteriskEnv
+    from app.config import load_config
+    from tests.harness.asterisk import REPO, AsteriskEnv
 
     assert isinstance(aenv, AsteriskEnv) and isinstance(tmp_path, Path)
     s = load_config(REPO / "config.yaml")
@@ -140,21 +142,17 @@ async def test_each_gate_extension_reaches_its_own_condominium(
         "log": s.log.model_copy(update={"file": None}),
         "audit": s.audit.model_copy(update={"path": str(tmp_path / "a.sqlite3")}),
     })
-    svc = Service(s, Secrets(ari_password=aenv.password, api_token=None), config_dir=REPO)
     seen: dict[str, str] = {}
 
     async def note(call: Call, settings: Settings) -> None:
-        seen[call.session.record.caller] = call.session.condominium
+        seen[call.session.record.caller or "?"] = call.session.condominium
         await call.say("visitor", call.condo.phrases.greeting)
         await call.end("test over")
 
-    await svc.start()
-    try:
+    async with live_service(aenv, s, config_dir=REPO) as svc:
         svc.app.flow = note
         a = await phones.dial("100", caller="7401", wait=15)
         b = await phones.dial("200", caller="7402", wait=15)
         await asyncio.gather(a.wait_hung_up(timeout=20), b.wait_hung_up(timeout=20))
         assert seen == {"7401": "apoena", "7402": "jardins"}
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()

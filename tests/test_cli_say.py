@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.asterisk_env import REPO
+from tests.harness.asterisk import REPO
 
 
 def test_say_writes_the_phrase_as_the_call_would_hear_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

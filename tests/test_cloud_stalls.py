@@ -3,9 +3,9 @@
 A stalled backend is dead air for the caller, so each client must give up on
 its own deadline and hand over: espeak-ng for a cloud voice, the rules for the
 LLM, the dialog's re-ask or keypad for a recognizer. The stall modes
-(tests/fakes/stall.py) include the one a per-read HTTP timeout never catches:
+(tests/harness/fakes/stall.py) include the one a per-read HTTP timeout never catches:
 a body trickled a byte at a time. How each client is driven, and what is not
-tested for Azure (anything its real service does), is in tests/cloud_stalls.py;
+tested for Azure (anything its real service does), is in tests/harness/cloud_stalls.py;
 bench/bench_stalls.py prints the distribution over many more runs.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cloud_stalls import BACKENDS, TIMEOUT_S, time_to_fallback
-from tests.fakes.stall import Stall
+from tests.harness.cloud_stalls import BACKENDS, TIMEOUT_S, time_to_fallback
+from tests.harness.fakes.stall import Stall
 
 RUNS = 3  # one after the other; the worst of them is asserted
 # Past the deadline the fallback waits only for the timer callback to run, the

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.config import ConfigError, load_config, parse_config
-from tests.asterisk_env import REPO
+from tests.harness.asterisk import REPO
 
 
 def test_shipped_config_is_valid_and_has_both_condominiums() -> None:

@@ -12,53 +12,22 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
-import yaml
 
 from app.ari import AriClient
-from app.config import Secrets, load_config
 from app.console import ConsoleAuthError, events_url, format_event, stream_lines
-from app.service import Service
-from tests.asterisk_env import REPO, AsteriskEnv
-from tests.conftest import wait_clean
-from tests.phone import Phones
-from tests.test_api import FakeController
+from tests.harness.api_fake import FakeController
+from tests.harness.asterisk import REPO, AsteriskEnv
+from tests.harness.live import live_service, wait_clean, wait_new_session, write_config
+from tests.harness.phone import Phones
 
 TOKEN = "console-test-token"
-
-
-async def live_service(aenv: AsteriskEnv, tmp_path: Path, token: str = TOKEN) -> Service:
-    cfg = {
-        "ari": {"url": aenv.ari_url, "app": "portaria"},
-        "media": {"visitor_port": 0, "resident_port": 0},
-        "api": {"port": 0},
-        "log": {"file": None},
-        "audit": {"path": str(tmp_path / "audit.sqlite3")},
-        "condominiums": {"apoena": {"directory": str(REPO / "data" / "apartamentos.json")}},
-    }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    svc = Service(load_config(path), Secrets(ari_password=aenv.password, api_token=token),
-                  config_dir=tmp_path, config_path=path)
-    await svc.start()
-    return svc
-
-
-async def wait_new_session(svc: Service, known: Collection[str] = (), timeout: float = 10.0) -> str:
-    loop = asyncio.get_running_loop()
-    t0 = loop.time()
-    while loop.time() - t0 < timeout:
-        fresh = [s.id for s in svc.sessions.all() if s.id not in known]
-        if fresh:
-            return fresh[0]
-        await asyncio.sleep(0.05)
-    raise AssertionError("no new session appeared")
 
 
 class Collector:
@@ -107,60 +76,58 @@ def _columns(line: str) -> tuple[str, str, str]:
 # -- live: the real app, a real call -----------------------------------------------------
 async def test_console_follows_a_real_call(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
                                            clean_asterisk: None, tmp_path: Path) -> None:
-    svc = await live_service(aenv, tmp_path)
-    url = events_url(f"http://127.0.0.1:{svc.api.port}")
-    console = Collector(url)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "console", "--url", f"http://127.0.0.1:{svc.api.port}",
-        cwd=REPO, env={**os.environ, "PORTARIA_API_TOKEN": TOKEN, "NO_COLOR": "1"},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        assert proc.stderr is not None
-        banner = await asyncio.wait_for(proc.stderr.readline(), 20)
-        assert banner.decode().startswith("connected to ws://127.0.0.1:"), banner
-        await console.connected()
-        phone = await phones.dial("100", wait=3)
-        call_id = await wait_new_session(svc)
-        short = call_id[:8]
-        visitor = svc.sessions.get_session(call_id)
-        assert visitor is not None
-        chan_name = (await ari.get_channel(visitor.visitor_channel_id)).name
-        await console.wait(lambda: bool(console.having("call.ended", short)), timeout=20, what="call.ended")
+    async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
+        url = events_url(f"http://127.0.0.1:{svc.api.port}")
+        console = Collector(url)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "app.cli", "console", "--url", f"http://127.0.0.1:{svc.api.port}",
+            cwd=REPO, env={**os.environ, "PORTARIA_API_TOKEN": TOKEN, "NO_COLOR": "1"},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            assert proc.stderr is not None
+            banner = await asyncio.wait_for(proc.stderr.readline(), 20)
+            assert banner.decode().startswith("connected to ws://127.0.0.1:"), banner
+            await console.connected()
+            phone = await phones.dial("100", wait=3)
+            call_id = await wait_new_session(svc)
+            short = call_id[:8]
+            visitor = svc.sessions.get_session(call_id)
+            assert visitor is not None
+            chan_name = (await ari.get_channel(visitor.visitor_channel_id)).name
+            await console.wait(lambda: bool(console.having("call.ended", short)), timeout=20, what="call.ended")
 
-        # The visitor's StasisStart, as Asterisk named the channel, with the Stasis() arguments.
-        starts = console.having(" ari ", "StasisStart", chan_name)
-        assert starts and "args=visitor,apoena" in starts[0], console.lines
-        assert console.having("call.started", short, "apoena", "caller=7000")
-        assert any(" → " in ln for ln in console.having("state", short)), console.lines
-        ended = console.having("call.ended", short)
-        assert len(ended) == 1 and "apoena" in ended[0]
-        kinds = [_columns(ln)[0] for ln in console.lines if short in ln]
-        assert kinds.index("call.started") < kinds.index("call.ended")
+            # The visitor's StasisStart, as Asterisk named the channel, with the Stasis() arguments.
+            starts = console.having(" ari ", "StasisStart", chan_name)
+            assert starts and "args=visitor,apoena" in starts[0], console.lines
+            assert console.having("call.started", short, "apoena", "caller=7000")
+            assert any(" → " in ln for ln in console.having("state", short)), console.lines
+            ended = console.having("call.ended", short)
+            assert len(ended) == 1 and "apoena" in ended[0]
+            kinds = [_columns(ln)[0] for ln in console.lines if short in ln]
+            assert kinds.index("call.started") < kinds.index("call.ended")
 
-        # The CLI printed the same lines; Ctrl-C ends it cleanly.
-        await asyncio.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(proc.communicate(), 10)
-        assert proc.returncode == 0, err.decode()
-        printed = out.decode().splitlines()
-        assert ended[0] in printed
-        assert starts[0] in printed
-        assert "\x1b[" not in out.decode()  # not a TTY, NO_COLOR: plain text
-        await phone.wait_hung_up(timeout=10)
-        assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-        await console.close()
-        await svc.stop()
+            # The CLI printed the same lines; Ctrl-C ends it cleanly.
+            await asyncio.sleep(0.3)
+            proc.send_signal(signal.SIGINT)
+            out, err = await asyncio.wait_for(proc.communicate(), 10)
+            assert proc.returncode == 0, err.decode()
+            printed = out.decode().splitlines()
+            assert ended[0] in printed
+            assert starts[0] in printed
+            assert "\x1b[" not in out.decode()  # not a TTY, NO_COLOR: plain text
+            await phone.wait_hung_up(timeout=10)
+            assert (await wait_clean(ari, svc)) == ([], [], 0)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            await console.close()
 
 
 async def test_console_filter_by_call_hides_other_calls(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
                                                         clean_asterisk: None, tmp_path: Path) -> None:
-    svc = await live_service(aenv, tmp_path)
-    base = f"http://127.0.0.1:{svc.api.port}"
-    try:
+    async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
+        base = f"http://127.0.0.1:{svc.api.port}"
         phone_a = await phones.dial("100", wait=7)
         a = await wait_new_session(svc)
         only_a = Collector(events_url(base, call=a[:8]))
@@ -185,8 +152,6 @@ async def test_console_filter_by_call_hides_other_calls(aenv: AsteriskEnv, ari: 
         await phone_a.wait_hung_up(timeout=10)
         await phone_b.wait_hung_up(timeout=10)
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()
 
 
 # -- the formatter (pure) ------------------------------------------------------------------

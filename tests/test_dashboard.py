@@ -24,11 +24,11 @@ import pytest
 
 from app.ari import AriClient
 from app.records import Decision
-from tests.asterisk_env import AsteriskEnv
-from tests.conftest import wait_clean
-from tests.phone import Phones
-from tests.test_console import TOKEN, live_service, wait_new_session
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.live import live_service, wait_clean, wait_new_session, write_config
+from tests.harness.phone import Phones
 
+TOKEN = "dashboard-test-token"
 WIDTH, HEIGHT = 1280, 800
 HEADER_RGB = (0x17, 0x21, 0x2B)  # --head in dashboard.html
 GREEN_RGB = (0x1F, 0x8A, 0x4C)  # the "ao vivo" pill once the WebSocket is open
@@ -120,8 +120,7 @@ def _row(dom: str, call_id: str) -> str:
 
 async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
                                              clean_asterisk: None, tmp_path: Path) -> None:
-    svc = await live_service(aenv, tmp_path)
-    try:
+    async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         base = f"http://127.0.0.1:{svc.api.port}"
         async with httpx.AsyncClient(base_url=base, trust_env=False) as http:
             for params in ({}, {"token": TOKEN + "x"}, {"token": ""}):
@@ -160,13 +159,11 @@ async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, 
 
         await phone.hang_up()
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()
 
 
 async def test_dashboard_page_is_self_contained() -> None:
     from app.api.serving import ApiServer
-    from tests.test_api import FakeController
+    from tests.harness.api_fake import FakeController
 
     srv = ApiServer(FakeController(), "127.0.0.1", 0, TOKEN)
     await srv.start()
@@ -188,12 +185,11 @@ async def test_dashboard_page_is_self_contained() -> None:
 async def test_a_call_timeline_live_then_from_its_decision(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
                                                            clean_asterisk: None, stt_server: Any,
                                                            tmp_path: Path) -> None:
-    from tests.browser import open_page
-    from tests.gate import running_gate
+    from tests.harness.browser import open_page
+    from tests.harness.gate import running_gate
 
     opening = "Vim visitar o apartamento quinhentos e um, meu nome é Pedro."
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, token=TOKEN) as g:
-        g.stt = stt_server  # type: ignore[attr-defined]
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path, token=TOKEN) as g:
         stt_server.push(opening, "Sim.")
         await g.resident("1003021", says=["Sim."])
         url = f"http://127.0.0.1:{g.app.api.port}/dashboard?token={TOKEN}"

@@ -16,13 +16,13 @@ import pytest
 
 from app.ari import AriClient
 from app.metrics import REGISTRY
-from tests.asterisk_env import AsteriskEnv
-from tests.conftest import wait_clean
-from tests.fakes.openai_chat import ChatReply, ScriptedChatServer
-from tests.fakes.openai_server import Reply
-from tests.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
-from tests.gate import Gate, running_gate
-from tests.phone import PhoneCall, Phones, dead_air
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.fakes.openai_chat import ChatReply, ScriptedChatServer
+from tests.harness.fakes.openai_server import Reply
+from tests.harness.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import PhoneCall, Phones, dead_air
 
 # The product's promise, measured in the phone's own recording. The hold phrase is
 # due hold_after_s = 2 s after the caller stops (and a failed backend hands over
@@ -61,7 +61,7 @@ async def test_slow_recognizer_the_visitor_hears_a_hold_phrase_not_silence(
 ) -> None:
     stt_server.push(Reply(DELIVERY, delay_s=2.7), Reply(NAME, delay_s=2.7))
     before = hold_fillers()
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path) as g:
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path) as g:
         gaps, _ = await authorized_call(g, [DELIVERY, NAME])
     assert len(gaps) >= 2 and max(gaps) <= MAX_DEAD_AIR_S
     assert hold_fillers() - before >= 2, "a 3 s recognition should have been covered twice"
@@ -71,7 +71,7 @@ async def test_recognizer_failing_twice_switches_the_visitor_to_the_keypad_witho
     aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path
 ) -> None:
     stt_server.push(Reply.error(500), Reply("tarde demais", delay_s=8))
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path) as g:
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path) as g:
         gaps, phone = await authorized_call(g, [DELIVERY, "Quinhentos e um.", "DTMF:501#", "Pedro da Silva"])
         d = g.last_decision()
         assert d is not None and d.decided_by == "resident_dtmf"
@@ -89,7 +89,7 @@ async def test_stalled_llm_falls_back_to_the_rules_without_long_silences(
         monkeypatch.setenv("AI_API_KEY", "test-key")
         monkeypatch.setenv("AI_API_URL", llm.base_url)
         top = {"nlu": {"backend": "llm", "timeout_s": 2.5}}
-        async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, top) as g:
+        async with running_gate(aenv, ari, phones, stt_server, tmp_path, top) as g:
             gaps, _ = await authorized_call(g, [vague, DELIVERY, NAME])
         assert len(llm.requests) >= 1, "the vague greeting should have gone to the LLM"
     assert max(gaps) <= MAX_DEAD_AIR_S
@@ -102,7 +102,7 @@ async def test_stalled_cloud_voice_falls_back_to_espeak_without_long_silences(
     async with ScriptedSpeechServer([SpeechReply(delay_s=30)] * 200) as voice:
         top = {"tts": {"backend": "openai", "base_url": voice.base_url, "require_api_key": False,
                        "timeout_s": 2.0, "cache_dir": str(tmp_path / "tts")}}
-        async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, top) as g:
+        async with running_gate(aenv, ari, phones, stt_server, tmp_path, top) as g:
             assert g.app.voice.primary_down, "the start-up prewarm should have found the voice down"
             phone_gaps, _ = await authorized_call(g, [DELIVERY, NAME])
         assert voice.requests, "the cloud voice was never tried"

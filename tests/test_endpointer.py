@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.media.endpointing import EndpointerConfig
 from app.media.vad import (
     FRAME_SECONDS,
     Endpointer,
-    EndpointerConfig,
     Event,
     SpeechPaused,
     SpeechResumed,
@@ -18,7 +18,7 @@ from app.media.vad import (
     Utterance,
     UtteranceEnded,
 )
-from tests.audio_fixtures import Speech, build_timeline, click, frames, white_noise
+from tests.harness.audio import Speech, build_timeline, click, frames, white_noise
 
 PHRASES = [
     "Bom dia, vim entregar uma encomenda",

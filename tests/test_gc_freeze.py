@@ -15,10 +15,19 @@ PROBE = """
 import asyncio, gc, json, tempfile
 from app.config import Secrets
 from app.service import Service, freeze_start_up_heap
-from tests.conftest import make_settings
+from tests.harness.live import make_settings
 
 svc = Service(make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None))
-asyncio.run(svc.prewarm())
+
+
+async def prewarmed() -> None:
+    await svc.prewarm()
+    # The rest of the phrases too: ending the loop while the background prewarm starts an
+    # espeak-ng process hangs in asyncio's subprocess set-up (a cold TTS cache), for ever.
+    await svc.prewarmer.done.wait()
+
+
+asyncio.run(prewarmed())
 before = len(gc.get_objects())
 freeze_start_up_heap()
 frozen, walked = gc.get_freeze_count(), len(gc.get_objects())

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import wait_clean
-from tests.gate import Gate
-from tests.phone import frame_rms
+from tests.harness.gate import Gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import frame_rms
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ async def test_keypad_visitor_types_501_resident_presses_1_gate_opens(gate: Gate
     assert d is not None and d.outcome == "authorized" and d.decided_by == "resident_dtmf"
     assert d.apartment == "501" and d.dialed == "1003021" and d.gate_opened
     assert gate.tap.dtmf_on(phone.channel_id) == "#9"
-    assert len(gate.stt.uploads) == 0  # type: ignore[attr-defined]
+    assert len(gate.stt.uploads) == 0
     # The resident heard the visitor's own recorded voice between our two prompts:
     # at least three separate stretches of audio.
     x, rate = await gate_heard(rec)

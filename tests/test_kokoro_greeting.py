@@ -10,12 +10,11 @@ import pytest
 from rapidfuzz import fuzz
 
 from app.ari import AriClient
-from app.config import Secrets
 from app.service import Service
-from tests.asterisk_env import AsteriskEnv
-from tests.conftest import TEST_APP, make_settings, wait_clean
-from tests.phone import Phones, speech_onset
-from tests.speech_audio import Whisper
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.live import TEST_APP, live_service, make_settings, wait_clean
+from tests.harness.phone import Phones, speech_onset
+from tests.harness.speech_audio import Whisper
 
 
 def _letters(text: str) -> str:
@@ -27,10 +26,8 @@ async def kokoro_app(aenv: AsteriskEnv, clean_asterisk: None, tmp_path: Path) ->
     # A cache of its own: the greeting must be made at start, before the first call.
     settings = make_settings(ari={"url": aenv.ari_url, "app": TEST_APP},
                              tts={"backend": "kokoro", "cache_dir": str(tmp_path / "tts")})
-    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=None))
-    await svc.start()
-    yield svc
-    await svc.stop()
+    async with live_service(aenv, settings) as svc:
+        yield svc
 
 
 async def test_the_first_caller_hears_the_greeting_in_kokoros_voice(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from app.media.tts.espeak import EspeakTts
 from app.media.tts.kokoro import KokoroTts
 from app.media.tts.phrasebook import Phrasebook
 from app.media.tts.settings import CondominiumVoice
-from tests.speech_audio import Whisper, natural_clip, telephone
+from tests.harness.speech_audio import Whisper, natural_clip, telephone
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ class leg_and_ear:
     """A MediaLeg on the app's AudioSocket server, paced by the real pacer, and the
     bytes its far end received (non-silent frames only)."""
 
-    async def __aenter__(self) -> tuple[MediaLeg, object]:
+    async def __aenter__(self) -> tuple[MediaLeg, Callable[[], bytes]]:
         self.reg = LegRegistry()
         self.srv = AudioSocketServer("visitor", "127.0.0.1", 0, self.reg, Pacer())
         await self.srv.start()

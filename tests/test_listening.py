@@ -11,9 +11,9 @@ from app.calls import Call
 from app.config import Settings
 from app.media.listener import Heard
 from app.service import Service
-from tests.audio_fixtures import build_timeline
-from tests.conftest import wait_clean
-from tests.phone import Phones
+from tests.harness.audio import build_timeline
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones
 
 PHRASES = ["Bom dia, vim entregar uma encomenda", "para o apartamento quinhentos e um",
            "meu nome é Pedro da Silva"]

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from app.ari import AriClient
-from tests.asterisk_env import REPO, AsteriskEnv
-from tests.conftest import wait_clean
-from tests.gate import Gate, running_gate
-from tests.phone import Phones
+from tests.harness.asterisk import REPO, AsteriskEnv
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones
 
 LOOKALIKES = str(REPO / "tests" / "data" / "lookalikes.json")
 
@@ -35,7 +35,7 @@ async def test_a_look_alike_name_is_resolved_without_a_question(
     # "Daniel" is 92 % like "Daniela": close enough that the seed asked which one.
     request = "Boa tarde, meu nome é Bruno, vim ver o Daniel."
     stt_server.push(request, "Sim.")
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, directory=LOOKALIKES) as g:
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path, directory=LOOKALIKES) as g:
         await _authorized(g, [request], "2201")
         d = g.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened
@@ -49,7 +49,7 @@ async def test_homonyms_are_asked_about_and_the_visitor_s_answer_picks_one(
     # Two Marinas: "Com quem você quer falar?", answered the way people do, by the door.
     request, answer = "Oi, sou a Carla, vim ver a Marina.", "A do quinze."
     stt_server.push(request, answer, "Sim.")
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path, directory=LOOKALIKES) as g:
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path, directory=LOOKALIKES) as g:
         await _authorized(g, [request, answer], "2015")
         d = g.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened

@@ -12,8 +12,8 @@ from app.media.pacer import Pacer
 from app.media.server import AudioSocketServer, LegRegistry
 from app.metrics import REGISTRY
 from app.service import Service
-from tests.conftest import wait_clean
-from tests.phone import Phones, speech_onset
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones, speech_onset
 
 
 async def _server() -> tuple[AudioSocketServer, LegRegistry]:

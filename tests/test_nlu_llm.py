@@ -1,6 +1,6 @@
 """LlmExtractor and HybridExtractor against a fake OpenAI chat server on a real port.
 
-The official `openai` SDK talks HTTP to tests/fakes/openai_chat.py, so the
+The official `openai` SDK talks HTTP to tests/harness/fakes/openai_chat.py, so the
 request we send and the response we parse are the real wire format.
 """
 
@@ -27,7 +27,7 @@ from app.dialog.nlu import (
 from app.dialog.nlu.llm import LlmExtractor
 from app.directory.directory import Directory
 from app.directory.numbers import ApartmentRef
-from tests.fakes.openai_chat import ChatReply, ScriptedChatServer
+from tests.harness.fakes.openai_chat import ChatReply, ScriptedChatServer
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "apartamentos.json"
 KEY = "sk-test-not-a-secret"

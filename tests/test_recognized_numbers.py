@@ -12,7 +12,7 @@ import pytest
 from app.directory import ApartmentRef, parse_apartment
 from app.directory.directory import Directory
 from app.directory.numbers import rereadings
-from tests.asterisk_env import REPO
+from tests.harness.asterisk import REPO
 
 DIRECTORY = REPO / "data" / "apartamentos.json"
 

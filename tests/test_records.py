@@ -22,8 +22,8 @@ from app.records.postgres import PASSWORD_ENV, PostgresStore, RecordStoreError
 from app.records.recordings import delete_files, write_flac
 from app.records.sqlite import SqliteStore
 from app.records.store import RecordStore
-from tests.asterisk_env import REPO
-from tests.postgres import PASSWORD, PgServer, start_postgres
+from tests.harness.asterisk import REPO
+from tests.harness.postgres import PASSWORD, PgServer, start_postgres
 
 DAY = 86400.0
 

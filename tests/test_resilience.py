@@ -11,9 +11,9 @@ import pytest
 
 from app.ari import AriClient
 from app.service import Service
-from tests.asterisk_env import REPO
-from tests.conftest import wait_clean
-from tests.phone import Phones, speech_onset
+from tests.harness.asterisk import REPO
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones, speech_onset
 
 SANDBOX = str(REPO / "scripts" / "sandbox.sh")
 

@@ -5,10 +5,10 @@ opens only on an explicit yes. Every scenario ends with nothing left in Asterisk
 
 from __future__ import annotations
 
-from tests.audio_fixtures import synth_speech
-from tests.conftest import wait_clean
-from tests.gate import Gate
-from tests.phone import PhoneCall, longest_quiet, speech_onset
+from tests.harness.audio import synth_speech
+from tests.harness.gate import Gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import PhoneCall, longest_quiet, speech_onset
 
 
 async def _ends_clean(gate: Gate) -> None:
@@ -17,7 +17,7 @@ async def _ends_clean(gate: Gate) -> None:
 
 
 async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(gate: Gate) -> None:
-    gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",  # type: ignore[attr-defined]
+    gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
                   "Meu nome é Pedro da Silva.", "Sim, pode entrar.")
     await gate.resident("1003021", says=["Sim, pode entrar."])
     phone = await gate.visitor(["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
@@ -32,7 +32,7 @@ async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(g
     # endpointer's 0.3 s pre-roll and 0.15 s tail. A wrong segmentation fails here.
     played = ["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", "Meu nome é Pedro da Silva.",
               "Sim, pode entrar."]
-    uploads = gate.stt.uploads  # type: ignore[attr-defined]
+    uploads = gate.stt.uploads
     assert len(uploads) == 3
     # Margin: the cut is frame-exact on audio time (test_endpointer.py), but here the
     # end is decided on the clock after the tail (a silent caller may send no frames),
@@ -47,7 +47,7 @@ async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(g
 
 
 async def test_visit_denied_gate_stays_shut(gate: Gate) -> None:
-    gate.stt.push("Oi, vim visitar o apartamento quatrocentos e quatro.",  # type: ignore[attr-defined]
+    gate.stt.push("Oi, vim visitar o apartamento quatrocentos e quatro.",
                   "Meu nome é Carla.", "Não, não autorizo.")
     await gate.resident("1001404", says=["Não, não autorizo."])
     phone = await gate.visitor(["Oi, vim visitar o apartamento quatrocentos e quatro.", "Meu nome é Carla."])
@@ -60,7 +60,7 @@ async def test_visit_denied_gate_stays_shut(gate: Gate) -> None:
 
 
 async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: Gate) -> None:
-    gate.stt.push("Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um.",  # type: ignore[attr-defined]
+    gate.stt.push("Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um.",
                   "Quem é?", "Ah tá, pode subir.")
     rec = await gate.resident("1001101", says=["Quem é?", "Ah tá, pode subir."])
     phone = await gate.visitor(["Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um."])
@@ -70,7 +70,7 @@ async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: 
     assert d.visitor_name == "Marcos"
     assert gate.tap.dtmf_on(phone.channel_id) == "#9"
     # The resident heard the presentation twice: two long stretches of speech before the answer.
-    assert len(gate.stt.uploads) == 3  # type: ignore[attr-defined]
+    assert len(gate.stt.uploads) == 3
     assert rec is not None
     # About 20 s with the resident: the visitor is told to wait again rather than left in silence.
     heard, rate = await phone.heard()
@@ -84,7 +84,7 @@ async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: 
 
 async def test_name_only_request_is_disambiguated_by_asking(gate: Gate) -> None:
     # "Rafaela" lives in 501 (Rafaela Silva) and "Rafaella" in 303: ask, never guess.
-    gate.stt.push("Oi, meu nome é Bruno, vim ver a Rafaela.",  # type: ignore[attr-defined]
+    gate.stt.push("Oi, meu nome é Bruno, vim ver a Rafaela.",
                   "A Rafaela Silva.", "Sim.")
     await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor(["Oi, meu nome é Bruno, vim ver a Rafaela.", "A Rafaela Silva."])
@@ -96,7 +96,7 @@ async def test_name_only_request_is_disambiguated_by_asking(gate: Gate) -> None:
 
 
 async def test_unknown_apartment_then_corrected(gate: Gate) -> None:
-    gate.stt.push("Entrega do Mercado Livre para o apartamento novecentos e nove.",  # type: ignore[attr-defined]
+    gate.stt.push("Entrega do Mercado Livre para o apartamento novecentos e nove.",
                   "Desculpa, é o quinhentos e um.", "Meu nome é Ana.", "Pode entrar.")
     await gate.resident("1003021", says=["Pode entrar."])
     phone = await gate.visitor(["Entrega do Mercado Livre para o apartamento novecentos e nove.",
@@ -108,7 +108,7 @@ async def test_unknown_apartment_then_corrected(gate: Gate) -> None:
 
 
 async def test_resident_does_not_answer_any_number(gate: Gate) -> None:
-    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")  # type: ignore[attr-defined]
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")
     await gate.resident("1003021", mode="noanswer")
     await gate.resident("1003022", mode="noanswer")
     phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
@@ -121,7 +121,7 @@ async def test_resident_does_not_answer_any_number(gate: Gate) -> None:
 
 
 async def test_first_number_busy_second_number_answers_sim(gate: Gate) -> None:
-    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")  # type: ignore[attr-defined]
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")
     await gate.resident("1003021", mode="busy")
     await gate.resident("1003022", says=["Sim."])
     phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
@@ -133,7 +133,7 @@ async def test_first_number_busy_second_number_answers_sim(gate: Gate) -> None:
 
 
 async def test_visitor_hangs_up_while_resident_phone_rings(gate: Gate) -> None:
-    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")  # type: ignore[attr-defined]
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")
     await gate.resident("1003021", mode="noanswer")
     phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."], wait=4)
     await phone.wait_hung_up(timeout=60)
@@ -147,21 +147,21 @@ async def test_visitor_hangs_up_while_resident_phone_rings(gate: Gate) -> None:
 async def test_visitor_confirms_the_resident_and_gives_a_name_in_one_breath(gate: Gate) -> None:
     # "Simoni" is close to Simone Araújo (12 B) but not exact: the app asks to confirm;
     # the visitor says yes and their name together, and is not asked for it again.
-    gate.stt.push("Oi, vim ver a Simoni.", "Isso, meu nome é Carlos.", "Sim.")  # type: ignore[attr-defined]
+    gate.stt.push("Oi, vim ver a Simoni.", "Isso, meu nome é Carlos.", "Sim.")
     await gate.resident("1001112", says=["Sim."])
     phone = await gate.visitor(["Oi, vim ver a Simoni.", "Isso, meu nome é Carlos."])
     await phone.wait_hung_up(timeout=90)
     d = gate.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened
     assert d.resident == "Simone Araújo" and d.visitor_name == "Carlos" and d.dialed == "1001112"
-    assert len(gate.stt.uploads) == 3  # type: ignore[attr-defined]  # no turn spent asking the name
+    assert len(gate.stt.uploads) == 3  # no turn spent asking the name
     await _ends_clean(gate)
 
 
 async def test_resident_who_picks_up_at_once_hears_the_presentation_without_waiting(gate: Gate) -> None:
     # The visitor is still hearing "Um momento, vou chamar o morador" (about 2 s) when the
     # resident answers: the resident's presentation starts on their leg regardless.
-    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")  # type: ignore[attr-defined]
+    gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")
     rec = await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
     await phone.wait_hung_up(timeout=90)

@@ -9,7 +9,7 @@ dialog did not ask for (the app already knew the visitor's name) plays to nobody
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,11 @@ from structlog.testing import capture_logs
 
 from app.ari import AriClient
 from app.media.stt import SttSettings
-from tests.asterisk_env import AsteriskEnv
-from tests.conftest import wait_clean
-from tests.gate import Gate, running_gate
-from tests.phone import Phones
-from tests.speech_audio import natural_clip
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import Phones
+from tests.harness.speech_audio import natural_clip
 
 
 class VoiceGate(Gate):
@@ -56,7 +56,7 @@ async def _ends_clean(gate: Gate) -> None:
     assert (chans, bridges, n) == ([], [], 0), f"left behind: {chans} {bridges} sessions={n}"
 
 
-def _replies(logs: list[dict[str, Any]]) -> list[str]:
+def _replies(logs: list[MutableMapping[str, Any]]) -> list[str]:
     return [e["reply"] for e in logs if e.get("event") == "resident_reply"]
 
 

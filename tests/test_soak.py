@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 from app.ari import AriClient, AriError, AriUnavailable
 from app.calls import Call
 from app.media.leg import MediaLeg
-from tests.asterisk_env import AsteriskEnv, asterisk_env
-from tests.conftest import wait_clean
-from tests.gate import Gate, running_gate
-from tests.phone import PhoneCall, Phones
+from tests.harness.asterisk import AsteriskEnv, asterisk_env
+from tests.harness.gate import Gate, running_gate
+from tests.harness.live import wait_clean
+from tests.harness.phone import PhoneCall, Phones
 
 # `make test` runs 40 back to back; `make bench` runs the 200 (PORTARIA_SOAK_CALLS=200).
 BACK_TO_BACK = int(os.environ.get("PORTARIA_SOAK_CALLS", "40"))

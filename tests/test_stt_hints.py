@@ -16,7 +16,7 @@ from app.dialog.ports import Input
 from app.directory import parse_apartment
 from app.directory.directory import Directory
 from app.directory.spoken import say_number, words_to_number
-from tests.asterisk_env import REPO
+from tests.harness.asterisk import REPO
 
 DIRECTORY = Directory.load(REPO / "data" / "apartamentos.json")
 

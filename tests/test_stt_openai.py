@@ -14,8 +14,8 @@ from app.media.pcm import pcm_to_wav
 from app.media.stt import SttConfigError, SttError, SttSettings, build_stt, directory_prompt
 from app.media.stt.limits import LimitedStt
 from app.media.stt.openai_compat import OpenAICompatStt
-from tests.fakes.openai_server import Reply, ScriptedTranscriptionServer
-from tests.fakes.stall import Stall
+from tests.harness.fakes.openai_server import Reply, ScriptedTranscriptionServer
+from tests.harness.fakes.stall import Stall
 
 
 def pcm(seconds: float, rate: int) -> bytes:

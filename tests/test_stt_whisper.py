@@ -1,7 +1,7 @@
 """The embedded recognizer (Whisper base, from the package registry) on natural voices
 at telephone quality: what a visitor and a resident say reaches the dialog right.
 
-Clips come from Kokoro (tests/speech_audio.py), cached on disk after the first run.
+Clips come from Kokoro (tests/harness/speech_audio.py), cached on disk after the first run.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from app.media.stt import SttError, Transcript
 from app.media.stt.prompt import directory_prompt
 from app.media.stt.whisper import WhisperStt, tidy
 from app.media.stt.whisper_engine import cut_repetition
-from tests.asterisk_env import REPO
-from tests.speech_audio import natural_clip
+from tests.harness.asterisk import REPO
+from tests.harness.speech_audio import natural_clip
 
 DIRECTORY = Directory.load(REPO / "data" / "apartamentos.json")
 PROMPT = SttHint(prompt=directory_prompt([r.name for a in DIRECTORY.apartments for r in a.residents],

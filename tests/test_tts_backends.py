@@ -25,9 +25,9 @@ from app.media.tts import CachedTts, TtsConfigError, TtsError, TtsSettings, Voic
 from app.media.tts.azure import AzureTts, build_ssml, synthesis_rate
 from app.media.tts.espeak import EspeakTts
 from app.media.tts.openai_tts import OpenAITts
-from tests.cloud_stalls import NotedEspeak
-from tests.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
-from tests.fakes.stall import Stall
+from tests.harness.cloud_stalls import NotedEspeak
+from tests.harness.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
+from tests.harness.fakes.stall import Stall
 
 KEY = "test-key"
 TONE_HZ = 700.0

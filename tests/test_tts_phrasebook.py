@@ -8,7 +8,7 @@ from app.config import CondominiumSettings, Phrases
 from app.dialog.spoken_phrases import predictable_phrases
 from app.directory.directory import Directory
 from app.media.tts.phrasebook import PAUSE_MS, Phrasebook, Segment
-from tests.gate import DIRECTORY
+from tests.harness.live import DIRECTORY
 
 P = Phrases()
 BOOK = Phrasebook(P.model_dump())

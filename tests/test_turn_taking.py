@@ -15,10 +15,10 @@ import pytest
 from app.calls import Call
 from app.config import Settings
 from app.metrics import STT_SPECULATION
-from tests.audio_fixtures import synth_speech
-from tests.conftest import wait_clean
-from tests.fakes.openai_server import ScriptedTranscriptionServer, Upload
-from tests.gate import Gate
+from tests.harness.audio import synth_speech
+from tests.harness.fakes.openai_server import ScriptedTranscriptionServer, Upload
+from tests.harness.gate import Gate
+from tests.harness.live import wait_clean
 
 MARCOS = "Boa noite, aqui é o Marcos,"
 ERRAND = "vim deixar uma encomenda para o apartamento quinhentos e um."
@@ -30,7 +30,7 @@ def _seconds(text: str) -> float:
 
 
 async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
-    gate.stt.push(first_text, WHOLE, "Sim.")  # type: ignore[attr-defined]
+    gate.stt.push(first_text, WHOLE, "Sim.")
     await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor([gate.paused_speech(MARCOS, pause_s, ERRAND)])
     await phone.wait_hung_up(timeout=90)
@@ -39,7 +39,7 @@ async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
     # Decided once, on the whole sentence: no question about the apartment or the name.
     assert d is not None and d.outcome == "authorized"
     assert d.apartment == "501" and d.visitor_name == "Marcos" and d.intent == "entrega"
-    uploads = gate.stt.uploads  # type: ignore[attr-defined]
+    uploads = gate.stt.uploads
     assert len(uploads) == 3, [u.duration_s for u in uploads]
     # The second upload holds both fragments and the pause between them (each fragment
     # carries ~0.45 s of pre-roll and tail).
@@ -51,8 +51,9 @@ async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
 async def test_a_sentence_cut_at_a_comma_waits_for_the_rest_and_is_recognized_once(gate: Gate) -> None:
     # "…aqui é o Marcos," ends on a comma: the app waits for more instead of replying.
     await _one_turn_call(gate, "Boa noite, aqui é o Marcos,", 0.6)
-    turns = [t for t in gate.app.audit.turns(gate.last_decision().call_id)  # type: ignore[union-attr]
-             if t.kind in ("said", "heard")]
+    decision = gate.last_decision()
+    assert decision is not None, "the call was not decided"
+    turns = [t for t in gate.app.audit.turns(decision.call_id) if t.kind in ("said", "heard")]
     # Greeting, then the visitor's one turn, then our reply: nothing said in between.
     assert [(t.speaker, t.text) for t in turns[:2]] == [
         ("portaria", gate.app.settings.condominium(None)[1].phrases.greeting), ("visitor", WHOLE)]
@@ -63,11 +64,11 @@ async def test_speech_resumed_before_our_reply_was_heard_is_the_same_turn(gate: 
     # visitor goes on 0.5 s after stopping, before that reply has been heard for 0.5 s:
     # the reply is dropped and both fragments are recognized together, decided once.
     await _one_turn_call(gate, "Boa noite, aqui é o Marcos.", 0.5)
-    assert gate.app.app.calls == {} and gate.stt.uploads  # type: ignore[attr-defined]
+    assert gate.app.app.calls == {} and gate.stt.uploads
 
 
 def _speculations(outcome: str) -> float:
-    return STT_SPECULATION.labels(outcome=outcome)._value.get()
+    return float(STT_SPECULATION.labels(outcome=outcome)._value.get())
 
 
 def _keep_calls(gate: Gate) -> list[Call]:
@@ -87,7 +88,7 @@ def _keep_calls(gate: Gate) -> list[Call]:
 async def test_a_pause_inside_a_sentence_gives_one_recognition_of_the_whole_and_one_reply(
     gate: Gate, pause_s: float
 ) -> None:
-    stt: ScriptedTranscriptionServer = gate.stt  # type: ignore[attr-defined]
+    stt = gate.stt
     first_s, whole_s = _seconds(MARCOS), _seconds(MARCOS) + pause_s + _seconds(ERRAND)
     # The first part alone (a fragment the endpointer ended at 0.4 s, or a speculative upload
     # made at 0.25 s that speech then voided) ends on a comma: the app waits for the rest.
@@ -126,7 +127,7 @@ async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pa
     aenv: Any, ari: Any, phones: Any, clean_asterisk: None, stt_server: ScriptedTranscriptionServer,
     tmp_path: Any,
 ) -> None:
-    from tests.gate import running_gate
+    from tests.harness.gate import running_gate
 
     # The turn ends at 0.8 s of silence here (0.4 s by default) so that the guess, sent at
     # 0.25 s, has 0.55 s to reach the local recognizer before the end of the turn: a margin
@@ -135,7 +136,7 @@ async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pa
     opening = "Boa tarde, tenho uma entrega para o apartamento quinhentos e um."
     stt_server.push(opening, "Meu nome é Pedro da Silva.", "Sim.")
     used = _speculations("used")
-    async with running_gate(aenv, ari, phones, stt_server.base_url, tmp_path,
+    async with running_gate(aenv, ari, phones, stt_server, tmp_path,
                             endpointing={"silence_seconds": 0.8}) as g:
         calls = _keep_calls(g)
         await g.resident("1003021", says=["Sim."])

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 
-import httpx
+import httpx2  # the HTTP client the installed openai SDK is built on (its fork of httpx)
 import openai
 import pytest
 
@@ -63,9 +63,9 @@ def test_impossible_limits_raise_the_callers_error() -> None:
 
 def _status_error(cls: type[openai.APIStatusError], status: int, message: str
                   ) -> openai.APIStatusError:
-    request = httpx.Request("POST", "https://api.example/v1/chat/completions")
+    request = httpx2.Request("POST", "https://api.example/v1/chat/completions")
     body = {"error": {"message": message, "type": "invalid_request_error"}}
-    return cls(message, response=httpx.Response(status, request=request), body=body)
+    return cls(message, response=httpx2.Response(status, request=request), body=body)
 
 
 def test_sdk_errors_read_as_kind_and_short_text() -> None:
@@ -75,7 +75,7 @@ def test_sdk_errors_read_as_kind_and_short_text() -> None:
     assert auth.text == "HTTP 401: Incorrect API key provided: sk-***."
     limited = openai_api.failure(_status_error(openai.RateLimitError, 429, "slow down"))
     assert limited == openai_api.Failure("rate_limit", "HTTP 429: slow down")
-    request = httpx.Request("POST", "https://api.example/v1")
+    request = httpx2.Request("POST", "https://api.example/v1")
     timed_out = openai_api.failure(openai.APITimeoutError(request))
     assert timed_out == openai_api.Failure("timeout", "request timed out")
     assert openai_api.failure(TimeoutError()) == openai_api.Failure("timeout", "TimeoutError")

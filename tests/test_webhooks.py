@@ -23,7 +23,7 @@ from app.config import ConfigError, parse_config
 from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher, parse_retry_after
 from app.webhooks.settings import WebhookSettings
 from app.webhooks.signing import sign, verify_signature
-from tests.gate import Gate
+from tests.harness.gate import Gate
 
 SECRET = "test-secret-0123456789abcdef"
 
@@ -324,7 +324,7 @@ async def test_call_events_reach_the_receiver_signed_and_in_order_beside_a_dead_
     d = WebhookDispatcher(WebhookSettings(urls=[rx.url, dead_url()]), gate.app.bus, SECRET)
     await d.start()
     try:
-        gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",  # type: ignore[attr-defined]
+        gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
                       "Meu nome é Pedro da Silva.", "Sim, pode entrar.")
         await gate.resident("1003021", says=["Sim, pode entrar."])
         phone = await gate.visitor(["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",

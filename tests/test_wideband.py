@@ -7,12 +7,11 @@ from typing import Any
 
 from app.ari import AriClient
 from app.calls import Call
-from app.config import Secrets, Settings
-from app.service import Service
-from tests.asterisk_env import AsteriskEnv
-from tests.audio_fixtures import build_timeline
-from tests.conftest import make_settings, wait_clean
-from tests.phone import Phones, speech_onset
+from app.config import Settings
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.audio import build_timeline
+from tests.harness.live import live_service, make_settings, wait_clean
+from tests.harness.phone import Phones, speech_onset
 
 
 async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
@@ -20,9 +19,8 @@ async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
 ) -> None:
     settings = make_settings(ari={"url": aenv.ari_url, "app": "portaria"},
                              media={"visitor_port": 0, "resident_port": 0, "format": "slin16"},
-                             stt={"backend": "openai", "base_url": stt_server.base_url, "require_api_key": False})
-    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=None))
-    await svc.start()
+                             stt={"backend": "openai", "base_url": stt_server.base_url,
+                                  "require_api_key": False})
     seen: dict[str, Any] = {}
 
     async def flow(call: Call, s: Settings) -> None:
@@ -33,7 +31,7 @@ async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
         seen["heard"] = heard
         await call.end("test over")
 
-    try:
+    async with live_service(aenv, settings) as svc:
         svc.app.flow = flow
         stt_server.push("Entrega para o quinhentos e um.")
         pcm, truth = build_timeline([3.5, "Entrega para o quinhentos e um.", 1.0], 16000)
@@ -52,5 +50,3 @@ async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
         x, rate = await phone.heard()
         assert speech_onset(x, rate) is not None, "the 16 kHz greeting was not heard"
         assert (await wait_clean(ari, svc)) == ([], [], 0)
-    finally:
-        await svc.stop()

@@ -11,7 +11,7 @@ What "its fallback takes over" means per client, as the app wires them:
 
 OpenAI-compatible services run against the scripted fakes on a real local port
 (official SDK, real HTTP). Azure's SDK connects for real to a local WebSocket
-that stalls (tests/fakes/ws_stall.py): what is measured is our deadline and stop
+that stalls (tests/harness/fakes/ws_stall.py): what is measured is our deadline and stop
 around the blocking SDK call, not anything Azure's service itself does.
 """
 
@@ -23,7 +23,6 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 from structlog.testing import capture_logs
@@ -36,11 +35,12 @@ from app.media.tts import CachedTts, TextToSpeech, Voice
 from app.media.tts.azure import AzureTts
 from app.media.tts.espeak import EspeakTts
 from app.media.tts.openai_tts import OpenAITts
-from tests.fakes.openai_chat import ChatReply, ScriptedChatServer
-from tests.fakes.openai_server import Reply, ScriptedTranscriptionServer
-from tests.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
-from tests.fakes.stall import Stall
-from tests.fakes.ws_stall import StallingWebSocket
+from tests.harness.asterisk import REPO
+from tests.harness.fakes.openai_chat import ChatReply, ScriptedChatServer
+from tests.harness.fakes.openai_server import Reply, ScriptedTranscriptionServer
+from tests.harness.fakes.openai_speech import ScriptedSpeechServer, SpeechReply
+from tests.harness.fakes.stall import Stall
+from tests.harness.fakes.ws_stall import StallingWebSocket
 
 BACKENDS = ("openai-voice", "openai-stt", "llm", "azure-voice", "azure-stt")
 # The Azure recognizer's SDK takes 0.5-0.8 s here to open its connection (the
@@ -49,7 +49,7 @@ TIMEOUT_S = {"openai-voice": 0.5, "openai-stt": 0.5, "llm": 0.5, "azure-voice": 
 # A client without a whole-call deadline waits for a trickle forever: fail, not hang.
 GUARD_S = 5.0
 
-DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "apartamentos.json"
+DIRECTORY = REPO / "data" / "apartamentos.json"
 UNSURE = "Oi, boa tarde, tudo bem?"  # the rules are unsure of it: the LLM is asked
 
 

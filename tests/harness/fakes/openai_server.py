@@ -33,8 +33,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.loopback import LoopbackServer
-from tests.fakes.stall import Stall, stalled
+from tests.harness.fakes.loopback import LoopbackServer
+from tests.harness.fakes.stall import Stall, stalled
 
 # OpenAI's (type, code, message) for the statuses tests script.
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
@@ -49,7 +49,7 @@ _ERRORS: dict[int, tuple[str, str | None, str]] = {
 @dataclass(frozen=True)
 class Reply:
     """One scripted answer: a transcript (status 200) or an error, after `delay_s`;
-    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
+    `stall` sends it the way a stalled server would (tests/harness/fakes/stall.py)."""
 
     text: str = ""
     delay_s: float = 0.0

@@ -8,7 +8,7 @@ skirts, nothing below 200 or above 3500 Hz), with light noise that is the
 same every run (seeded by the text). Clips are cached on disk by text, voice
 and rate, so a rerun costs nothing; a first run costs ~1 s of CPU per clip.
 
-    from tests.speech_audio import natural_clip
+    from tests.harness.speech_audio import natural_clip
     pcm = natural_clip("Quero falar com o apartamento 501")  # s16le, 8 kHz
 """
 

@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.loopback import LoopbackServer
-from tests.fakes.stall import Stall, stalled
+from tests.harness.fakes.loopback import LoopbackServer
+from tests.harness.fakes.stall import Stall, stalled
 
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
     400: ("invalid_request_error", None, "Invalid request."),
@@ -43,7 +43,7 @@ _ERRORS: dict[int, tuple[str, str | None, str]] = {
 @dataclass(frozen=True)
 class ChatReply:
     """One scripted answer: `content` (a dict is sent as its JSON text) or an error status;
-    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
+    `stall` sends it the way a stalled server would (tests/harness/fakes/stall.py)."""
 
     content: str | dict[str, Any] = ""
     delay_s: float = 0.0

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from app.ari import AriClient, AriError
-from tests.asterisk_env import AsteriskEnv
+from tests.harness.asterisk import AsteriskEnv
 
 
 @dataclass

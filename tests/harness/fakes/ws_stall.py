@@ -4,7 +4,7 @@ Azure Speech cannot be reached from the test machines, and no fake of its
 protocol is honest enough to stand for the service. What can be tested honestly
 is the stall: the SDK connects here for real (TCP, HTTP upgrade, WebSocket
 frames, as it would to a self-hosted Speech container), and this endpoint
-stalls it in one of the ways of tests/fakes/stall.py:
+stalls it in one of the ways of tests/harness/fakes/stall.py:
 
 - NO_ANSWER: the upgrade request is read; no response, not even a status line.
 - HEADERS_ONLY: a valid "101 Switching Protocols" (RFC 6455 accept key), then
@@ -27,7 +27,7 @@ import struct
 from types import TracebackType
 from typing import Self
 
-from tests.fakes.stall import HOLD_S, TRICKLE_EVERY_S, Stall, hold
+from tests.harness.fakes.stall import HOLD_S, TRICKLE_EVERY_S, Stall, hold
 
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 _TRICKLED_PAYLOAD = (b"Path: turn.start\r\nContent-Type: application/json; charset=utf-8\r\n"

@@ -18,12 +18,13 @@ import numpy as np
 import websockets
 
 from app.ari import AriClient
-from app.config import Secrets
 from app.records import Decision
 from app.service import Service
-from tests.asterisk_env import REPO, AsteriskEnv
-from tests.audio_fixtures import synth_speech
-from tests.phone import PhoneCall, Phones
+from tests.harness.asterisk import AsteriskEnv
+from tests.harness.audio import synth_speech
+from tests.harness.fakes.openai_server import ScriptedTranscriptionServer
+from tests.harness.live import live_service, scenario_settings
+from tests.harness.phone import PhoneCall, Phones
 
 
 class EventTap:
@@ -67,7 +68,14 @@ class Gate:
     ari: AriClient
     phones: Phones
     tap: EventTap
+    scripted_stt: ScriptedTranscriptionServer | None = None
     residents_set: list[str] = field(default_factory=list)
+
+    @property
+    def stt(self) -> ScriptedTranscriptionServer:
+        """The scripted recognizer the test pushes transcripts to and reads uploads from."""
+        assert self.scripted_stt is not None, "this gate was started without a scripted STT"
+        return self.scripted_stt
 
     def speech(self, text: str) -> str:
         """A pt-BR utterance as a sound file a test phone can play."""
@@ -127,28 +135,26 @@ class Gate:
         self.residents_set.clear()
 
 
-DIRECTORY = str(REPO / "data" / "apartamentos.json")
-
-
 @contextlib.asynccontextmanager
-async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones, stt_url: str | None, tmp_path: Path,
+async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
+                       stt: ScriptedTranscriptionServer | None, tmp_path: Path,
                        top: dict[str, Any] | None = None, token: str | None = None,
                        gate_class: type[Gate] = Gate, replace_settings: dict[str, Any] | None = None,
-                       **condo: Any) -> AsyncIterator[Gate]:
-    """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`)."""
-    from tests.conftest import scenario_settings
+                       keypad_only: bool = False, **condo: Any) -> AsyncIterator[Gate]:
+    """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`).
 
+    `stt` is the scripted recognizer the app uses (`gate.stt`); with `keypad_only` the app
+    runs without STT and the server is still there to show it got nothing."""
+    stt_url = stt.base_url if stt is not None and not keypad_only else None
     settings = scenario_settings(aenv, stt_url, str(tmp_path / "audit.sqlite3"), top=top, **condo)
     if replace_settings:
         settings = settings.model_copy(update=replace_settings)
-    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=token))
-    await svc.start()
-    tap = EventTap(aenv)
-    await tap.start()
-    g = gate_class(svc, ari, phones, tap)
-    try:
-        yield g
-    finally:
-        await g.reset_residents()
-        await tap.stop()
-        await svc.stop()
+    async with live_service(aenv, settings, token=token) as svc:
+        tap = EventTap(aenv)
+        await tap.start()
+        g = gate_class(svc, ari, phones, tap, stt)
+        try:
+            yield g
+        finally:
+            await g.reset_residents()
+            await tap.stop()

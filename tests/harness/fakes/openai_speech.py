@@ -28,9 +28,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.loopback import LoopbackServer
-from tests.fakes.openai_server import Reply as _ErrorReply
-from tests.fakes.stall import Stall, stalled
+from tests.harness.fakes.loopback import LoopbackServer
+from tests.harness.fakes.openai_server import Reply as _ErrorReply
+from tests.harness.fakes.stall import Stall, stalled
 
 PCM_RATE = 24000
 FORMATS = {"mp3": "audio/mpeg", "opus": "audio/opus", "aac": "audio/aac", "flac": "audio/flac",
@@ -58,7 +58,7 @@ def wav_bytes(pcm: bytes, rate: int = PCM_RATE, *, streamed: bool = False) -> by
 @dataclass(frozen=True)
 class SpeechReply:
     """One scripted answer: audio (24 kHz s16le) or an error status, after `delay_s`;
-    `stall` sends it the way a stalled server would (tests/fakes/stall.py)."""
+    `stall` sends it the way a stalled server would (tests/harness/fakes/stall.py)."""
 
     pcm: bytes = b""
     delay_s: float = 0.0

@@ -1,0 +1,1 @@
+"""Scripted stand-ins for the cloud services (OpenAI-compatible, Azure), on real sockets."""
