@@ -1,6 +1,6 @@
 """The endpointer's knobs: a plain dataclass, light to import.
 
-app/config.py builds it from the endpointing settings; keeping it apart from
+app/config/endpointing.py builds it from the settings; keeping it apart from
 app/media/vad.py (webrtcvad, numpy) lets the configuration load without them.
 """
 

@@ -3,7 +3,7 @@
 Imports nothing from `app` so `app.config` can import it without a cycle
 (the same pattern as `app.media.stt.settings`). The signing secret is not a
 setting: it comes only from the environment (PORTARIA_WEBHOOK_SECRET), and
-config.py already rejects a `secret:` key anywhere in the file.
+app/config/loading.py already rejects a `secret:` key anywhere in the file.
 """
 
 from __future__ import annotations
