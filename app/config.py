@@ -87,17 +87,23 @@ class Phrases(_Model):
     confirm_match: str = "{resident}, do apartamento {apartment}, certo?"
     # A number understood only by reading it another way ("5001" for "quinhentos e um").
     confirm_apartment: str = "Apartamento {apartment}, certo?"
-    apartment_not_found: str = "Não encontrei o apartamento {apartment}. Qual é o número do apartamento?"
+    apartment_not_found: str = (
+        "Não encontrei o apartamento {apartment}. Qual é o número do apartamento?"
+    )
     resident_not_found: str = "Não encontrei {name} aqui. Qual é o número do apartamento?"
     didnt_understand: str = "Desculpe, não entendi. Pode repetir?"
     calling_resident: str = "Um momento, vou chamar o morador."
     hold: str = "Só um instante."  # covers a slow recognizer/understanding/voice (hold_after_s)
-    still_calling: str = "Ainda estou falando com o morador, aguarde um instante."  # every reassure_every_s
+    still_calling: str = (
+        "Ainda estou falando com o morador, aguarde um instante."  # every reassure_every_s
+    )
     resident_prompt: str = (
         "Olá morador do apartamento {apartment}! {visitor} está na portaria {purpose}. "
         "Você autoriza a entrada? Responda sim ou não."
     )
-    resident_reprompt: str = "Desculpe, não entendi. Responda sim ou não, ou tecle 1 para sim e 2 para não."
+    resident_reprompt: str = (
+        "Desculpe, não entendi. Responda sim ou não, ou tecle 1 para sim e 2 para não."
+    )
     resident_thanks_yes: str = "Entrada autorizada. Obrigado!"
     resident_thanks_no: str = "Entendido, a entrada não será liberada. Obrigado!"
     visitor_authorized: str = "O morador autorizou a entrada. Pode entrar!"
@@ -269,7 +275,11 @@ class Settings(_Model):
         """The condominium a Stasis argument names, or the default one."""
         if key and key in self.condominiums:
             return key, self.condominiums[key]
-        k = self.default_condominium if self.default_condominium in self.condominiums else next(iter(self.condominiums))
+        k = (
+            self.default_condominium
+            if self.default_condominium in self.condominiums
+            else next(iter(self.condominiums))
+        )
         return k, self.condominiums[k]
 
 
@@ -302,7 +312,9 @@ def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
             if nxt is None:
                 break
             node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             break
@@ -328,11 +340,15 @@ def parse_config(text: str, source: str = "config.yaml") -> Settings:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ConfigError(source, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        raise ConfigError(
+            source, [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(source, [f"line 1: the top level must be a mapping, not {type(data).__name__}"])
+        raise ConfigError(
+            source, [f"line 1: the top level must be a mapping, not {type(data).__name__}"]
+        )
     problems = [
         f"line {line}: {path}: secrets are not read from the file; use the environment (see README)"
         for path, line in _secret_keys(root)
@@ -366,19 +382,27 @@ def _load_condominium_file(p: Path) -> CondominiumSettings:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ConfigError(str(p), [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        raise ConfigError(
+            str(p), [f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"]
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(str(p), ["line 1: a condominium file must be a mapping"])
     secrets = _secret_keys(root)
     if secrets:
-        raise ConfigError(str(p), [f"line {line}: {path}: secrets are not read from files" for path, line in secrets])
+        raise ConfigError(
+            str(p),
+            [f"line {line}: {path}: secrets are not read from files" for path, line in secrets],
+        )
     try:
         return CondominiumSettings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(str(p), [
-            f"line {_line_of(root, tuple(e['loc']))}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-            for e in exc.errors()
-        ]) from None
+        raise ConfigError(
+            str(p),
+            [
+                f"line {_line_of(root, tuple(e['loc']))}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                for e in exc.errors()
+            ],
+        ) from None
 
 
 def load_config(path: str | Path) -> Settings:
@@ -392,7 +416,9 @@ def load_config(path: str | Path) -> Settings:
         folder = folder if folder.is_absolute() else base / folder
         if not folder.is_dir():
             line = _line_of(yaml.compose(text), ("condominiums_dir",))
-            raise ConfigError(str(p), [f"line {line}: condominiums_dir: folder {folder} does not exist"])
+            raise ConfigError(
+                str(p), [f"line {line}: condominiums_dir: folder {folder} does not exist"]
+            )
         extra: dict[str, CondominiumSettings] = {}
         for f in sorted(folder.glob("*.yaml")):
             if f.stem in settings.condominiums:
@@ -405,7 +431,9 @@ def load_config(path: str | Path) -> Settings:
         d = Path(condo.directory)
         if not (d if d.is_absolute() else base / d).exists():
             line = _line_of(yaml.compose(text), ("condominiums", key, "directory"))
-            problems.append(f"line {line}: condominiums.{key}.directory: file {condo.directory} does not exist")
+            problems.append(
+                f"line {line}: condominiums.{key}.directory: file {condo.directory} does not exist"
+            )
     if problems:
         raise ConfigError(str(p), problems)
     return settings

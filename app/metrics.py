@@ -61,7 +61,7 @@ TTS_DEADLINE_MISSES = Counter(
 )
 HOLD_FILLERS = Counter(
     "portaria_hold_fillers_total",
-    "\"Só um instante.\" played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.",
+    '"Só um instante." played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.',
     registry=REGISTRY,
 )
 STT_SPECULATION = Counter(

@@ -37,7 +37,9 @@ CONFIRM_ANSWERS = (
 )  # fmt: skip
 
 
-def _choices(phrases: tuple[str, ...], classify: Callable[[str], Reply]) -> tuple[tuple[str, str], ...]:
+def _choices(
+    phrases: tuple[str, ...], classify: Callable[[str], Reply]
+) -> tuple[tuple[str, str], ...]:
     return tuple((p, classify(p).value) for p in phrases)
 
 

@@ -68,7 +68,8 @@ _THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3,4})\b")
 _DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
 _ROUND_PLUS = re.compile(  # "500-1", "300 e 3", "300 de três"
     r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3}|um|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _round_plus(m: re.Match[str]) -> str:
@@ -80,6 +81,8 @@ def _round_plus(m: re.Match[str]) -> str:
         return m.group()  # "20 e 300": not one number
     joined = str(int(head) + int(tail))
     return joined.ljust(len(m.group()))  # same length: token offsets still point into the text
+
+
 _TOKEN = re.compile(r"#|\d+|[^\W\d_]+")
 _BREAK = "#"
 

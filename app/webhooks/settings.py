@@ -34,7 +34,9 @@ class WebhookSettings(BaseModel):
 
     # One worker and one bounded queue per URL: a dead receiver only fills its own queue.
     urls: list[HttpUrlStr] = Field(default_factory=list)
-    events: list[WebhookEvent] = Field(default_factory=lambda: list(get_args(WebhookEvent)), min_length=1)
+    events: list[WebhookEvent] = Field(
+        default_factory=lambda: list(get_args(WebhookEvent)), min_length=1
+    )
     # Whole-attempt budget (connect + send + response headers), not per socket phase.
     timeout_s: float = Field(3.0, gt=0, le=60)
     # Attempts in total, the first included; 1 = never retry.

@@ -141,8 +141,15 @@ AT_CLAUSE_START = ("é",)
 # After the visitor's name, at the start of a sentence: "Pedro aqui", "Pedro falando".
 VISITOR_SUFFIXES = ("aqui", "falando")
 # After the visitor's name anywhere: "avisa a Ana que a Cristina chegou".
-VISITOR_ARRIVED = ("chegou", "tá na portaria", "está na portaria", "tá aqui embaixo",
-                   "está aqui embaixo", "tá no portão", "está no portão")
+VISITOR_ARRIVED = (
+    "chegou",
+    "tá na portaria",
+    "está na portaria",
+    "tá aqui embaixo",
+    "está aqui embaixo",
+    "tá no portão",
+    "está no portão",
+)
 
 # Who the visitor is to the resident ("Ricardo, cunhado do Thiago").
 RELATIONS = ("mãe", "pai", "irmão", "irmã", "filho", "filha", "tio", "tia", "avó", "avô", "primo", "prima",
@@ -220,11 +227,48 @@ ROLES = ("técnico", "técnica", "entregador", "entregadora", "motoboy", "motori
          "fisioterapeuta", "personal", "cabeleireiro", "cabeleireira", "passeador", "taxista",
          "mecânico", "funcionário", "funcionária")  # fmt: skip
 GENERIC_PEOPLE = ("moça", "moço", "rapaz", "pessoal", "menino", "menina", "equipe", "turma")
-FEMININE_ROLES = ("técnica", "entregadora", "faxineira", "cuidadora", "enfermeira", "cabeleireira",
-                  "diarista", "manicure", "babá", "moça", "menina", "equipe", "turma", "funcionária")
+FEMININE_ROLES = (
+    "técnica",
+    "entregadora",
+    "faxineira",
+    "cuidadora",
+    "enfermeira",
+    "cabeleireira",
+    "diarista",
+    "manicure",
+    "babá",
+    "moça",
+    "menina",
+    "equipe",
+    "turma",
+    "funcionária",
+)
 # Where a job's "do/da ..." stops: "técnico da Vivo | pro 202", "motoboy da farmácia | com".
-ROLE_STOPS = ("pro", "pra", "para", "pros", "pras", "no", "na", "com", "que", "aqui", "apartamento",
-              "apto", "ap", "bloco", "e", "vim", "tô", "to", "tá", "ta", "está", "estou", "pedido")
+ROLE_STOPS = (
+    "pro",
+    "pra",
+    "para",
+    "pros",
+    "pras",
+    "no",
+    "na",
+    "com",
+    "que",
+    "aqui",
+    "apartamento",
+    "apto",
+    "ap",
+    "bloco",
+    "e",
+    "vim",
+    "tô",
+    "to",
+    "tá",
+    "ta",
+    "está",
+    "estou",
+    "pedido",
+)
 
 # Said before "é o Pedro" at the start of a turn: "oi, boa tarde, é o Pedro".
 CLAUSE_OPENERS = ["oi", "olá", "ola", "opa", "ei", "ô", "alô", "bom", "boa", "dia", "tarde", "noite", "tudo", "bem", "e", "aí", "eh", "hã", "hum", "então", "tipo", "olha", "ó", "moço", "moça", "senhor", "senhora", "porteiro", "amigo", "amiga", "chefe", "oh"]  # fmt: skip

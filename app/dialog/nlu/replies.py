@@ -88,8 +88,25 @@ _CONFIRM_PHRASES: dict[str, tuple[str, ...]] = {
            "sim senhor", "sim senhora", "é o próprio", "é a própria"),
 }  # fmt: skip
 # Ignored when deciding whether a word was said alone ("ah, é", "o quê, moço?").
-_FILLERS = frozenset(normalize(w) for w in ("ah", "eh", "oh", "ô", "ó", "olha", "moço", "moça",
-                                             "senhor", "senhora", "então", "é", "hum", "hã"))
+_FILLERS = frozenset(
+    normalize(w)
+    for w in (
+        "ah",
+        "eh",
+        "oh",
+        "ô",
+        "ó",
+        "olha",
+        "moço",
+        "moça",
+        "senhor",
+        "senhora",
+        "então",
+        "é",
+        "hum",
+        "hã",
+    )
+)
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> PhraseIndex[str]:
@@ -105,7 +122,10 @@ def _kinds(norms: list[str], idx: PhraseIndex[str]) -> set[str]:
     kinds = {kind for _, _, kind in hits}
     if _MAYBE_YES in kinds:
         covered = {i + k for i, said, _ in hits for k in range(len(said))}
-        if all(i in covered or n in _FILLERS for i, n in enumerate(norms)) and kinds <= {_YES, _MAYBE_YES}:
+        if all(i in covered or n in _FILLERS for i, n in enumerate(norms)) and kinds <= {
+            _YES,
+            _MAYBE_YES,
+        }:
             kinds.add(_YES)
     return kinds
 

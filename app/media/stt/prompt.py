@@ -12,8 +12,9 @@ from collections.abc import Iterable
 MAX_PROMPT_CHARS = 600
 
 
-def directory_prompt(names: Iterable[str], numbers: Iterable[str] = (),
-                     max_chars: int = MAX_PROMPT_CHARS) -> str:
+def directory_prompt(
+    names: Iterable[str], numbers: Iterable[str] = (), max_chars: int = MAX_PROMPT_CHARS
+) -> str:
     """A Whisper prompt listing residents' names and apartment numbers, so rare surnames
     come back spelled right and numbers come back as the building writes them ("501").
 
