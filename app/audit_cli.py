@@ -46,7 +46,8 @@ def main(args: argparse.Namespace) -> int:
             calls, paths = store.purge(before)
             removed = delete_files(paths)
             print(
-                f"purged {calls} call(s) before {args.before}: transcripts and {removed} recording file(s)"
+                f"purged {calls} call(s) before {args.before}: "
+                f"transcripts and {removed} recording file(s)"
             )
             return 0
         if args.action == "erase":

@@ -399,7 +399,8 @@ def _load_condominium_file(p: Path) -> CondominiumSettings:
         raise ConfigError(
             str(p),
             [
-                f"line {_line_of(root, tuple(e['loc']))}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
+                f"line {_line_of(root, tuple(e['loc']))}: "
+                f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
                 for e in exc.errors()
             ],
         ) from None

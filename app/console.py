@@ -162,7 +162,9 @@ async def stream_events(
     max_backoff: float = 5.0,
     on_status: Callable[[str], None] = lambda _: None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Events from the app as dicts, across reconnections. Raises ConsoleAuthError on a refused token."""
+    """Events from the app as dicts, across reconnections.
+
+    Raises ConsoleAuthError on a refused token."""
     last_ts, backoff, was_up = 0.0, 0.5, False
     while True:
         resume_after = last_ts  # the server replays its recent events on every connection

@@ -69,7 +69,7 @@ class TurnTaker:
             last.reply_at = first_frame_at
 
     def caller_resumed(self, role: str, listener: Listener) -> bool:
-        """The caller is speaking again after their last fragment: a reply now would talk over them."""
+        """The caller speaks again after their last fragment: a reply now would talk over them."""
         last = self._last.get(role)
         started = listener.speech_started_at
         return (

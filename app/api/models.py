@@ -139,7 +139,8 @@ class TurnRecord(BaseModel):
     ts: float = Field(description="Unix time the turn was recorded.")
     speaker: Literal["visitor", "resident", "portaria"]
     kind: Literal["said", "heard", "dtmf", "event"] = Field(
-        description="said: what the attendant said (to `party`); heard: what a caller said, as recognized; "
+        description="said: what the attendant said (to `party`); "
+        "heard: what a caller said, as recognized; "
         "dtmf: keys pressed; event: a step of the call (resident called, gate opened)."
     )
     text: str
@@ -147,8 +148,9 @@ class TurnRecord(BaseModel):
     confidence: float | None = None
     source: str | None = Field(None, description="The recognizer, or keypad.")
     timings: dict[str, float] = Field(
-        description="Seconds per stage: speech_start_s/speech_end_s (since the call started), endpointing_s, "
-        "stt_s, nlu_s, tts_s, first_reply_audio_s (the caller's last sample to our first)."
+        description="Seconds per stage: speech_start_s/speech_end_s (since the call started), "
+        "endpointing_s, stt_s, nlu_s, tts_s, "
+        "first_reply_audio_s (the caller's last sample to our first)."
     )
 
 

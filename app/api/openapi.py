@@ -159,8 +159,8 @@ def build_openapi() -> dict[str, Any]:
         "/api/calls/{call_id}": {
             "get": {
                 "operationId": "call",
-                "summary": "One call's record: its decision and the conversation turn by turn, with the "
-                "timeline of each turn.",
+                "summary": "One call's record: its decision and the conversation turn by turn, "
+                "with the timeline of each turn.",
                 "parameters": [
                     {
                         "name": "call_id",
@@ -182,11 +182,14 @@ def build_openapi() -> dict[str, Any]:
         "/api/events": {
             "get": {
                 "operationId": "events",
-                "summary": "Live call events over a WebSocket: the recent ones first, then as they happen.",
+                "summary": (
+                    "Live call events over a WebSocket: the recent ones first, then as they happen."
+                ),
                 "description": (
-                    "Open as a WebSocket. Each text message is one `BusEventMessage` (JSON). A wrong or "
-                    "missing token is refused after the handshake with close code 4401; with no token "
-                    "configured on the server, 4503. Plain HTTP (no Upgrade) answers 426."
+                    "Open as a WebSocket. Each text message is one `BusEventMessage` (JSON). "
+                    "A wrong or missing token is refused after the handshake with close code 4401; "
+                    "with no token configured on the server, 4503. "
+                    "Plain HTTP (no Upgrade) answers 426."
                 ),
                 "security": _BROWSER_SECURITY,
                 "parameters": [
@@ -206,7 +209,9 @@ def build_openapi() -> dict[str, Any]:
                 "responses": _protected(
                     {
                         "101": {
-                            "description": "Switching Protocols: the WebSocket stream of BusEventMessage."
+                            "description": (
+                                "Switching Protocols: the WebSocket stream of BusEventMessage."
+                            )
                         },
                         "426": _json(ErrorResponse, "Not a WebSocket handshake."),
                     }
@@ -216,9 +221,12 @@ def build_openapi() -> dict[str, Any]:
         "/dashboard": {
             "get": {
                 "operationId": "dashboard",
-                "summary": "Operator dashboard: live calls and latest decisions (one self-contained HTML page).",
-                "description": "Open in a browser as `/dashboard?token=<PORTARIA_API_TOKEN>`; the page uses "
-                "that token for its own requests and its WebSocket.",
+                "summary": (
+                    "Operator dashboard: live calls and latest decisions "
+                    "(one self-contained HTML page)."
+                ),
+                "description": "Open in a browser as `/dashboard?token=<PORTARIA_API_TOKEN>`; "
+                "the page uses that token for its own requests and its WebSocket.",
                 "security": _BROWSER_SECURITY,
                 "responses": _protected(
                     {

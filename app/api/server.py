@@ -14,9 +14,9 @@ Endpoints (see app.api.openapi for the full contract):
 
 Authentication: `Authorization: Bearer <token>` on everything but /healthz,
 compared in constant time; /api/events and /dashboard also take `?token=`,
-since a browser cannot put a header on a WebSocket or a page load. With no token configured (PORTARIA_API_TOKEN unset)
-the protected endpoints answer 503: the API never runs unauthenticated, even
-on loopback. Every error body is JSON with an `error` string.
+since a browser cannot put a header on a WebSocket or a page load. With no token
+configured (PORTARIA_API_TOKEN unset) the protected endpoints answer 503: the API
+never runs unauthenticated, even on loopback. Every error body is JSON with an `error` string.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ log = structlog.get_logger(__name__)
 
 
 class _RedactToken(logging.Filter):
-    """uvicorn logs each WebSocket handshake with its query string: keep `?token=` out of the logs."""
+    """uvicorn logs each WebSocket handshake with its query string: keep `?token=` out of logs."""
 
     _TOKEN = re.compile(r"(token=)[^&\s\"']*", re.IGNORECASE)
 

@@ -115,7 +115,8 @@ class Decoder:
                 raise ProtocolError(f"unknown AudioSocket kind 0x{kind_byte:02x}")
             if length > self.max_payload:
                 raise ProtocolError(
-                    f"AudioSocket payload of {length} bytes exceeds the {self.max_payload}-byte limit"
+                    f"AudioSocket payload of {length} bytes "
+                    f"exceeds the {self.max_payload}-byte limit"
                 )
             end = pos + 3 + length
             if end > n:

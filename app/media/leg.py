@@ -213,7 +213,8 @@ class MediaLeg:
         if msg.is_audio:
             if msg.sample_rate != self.sample_rate or len(msg.payload) % 2:
                 raise ProtocolError(
-                    f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) on a {self.sample_rate} Hz leg"
+                    f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) "
+                    f"on a {self.sample_rate} Hz leg"
                 )
             self.frames_received += 1
             if self.recorder is not None:

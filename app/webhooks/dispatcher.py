@@ -106,7 +106,8 @@ class WebhookDispatcher:
         self._sub: Subscription | None = None
         self._pump_task: asyncio.Task[None] | None = None
         self._bus_dropped_seen = 0
-        # Totals over all receivers (dropped also counts events the bus dropped before the pump saw them).
+        # Totals over all receivers (dropped also counts events the bus dropped before the pump
+        # saw them).
         self.delivered = self.failed = self.dropped = self.retried = 0
 
     def __repr__(self) -> str:  # the secret stays out of reprs, tracebacks and logs
@@ -275,7 +276,8 @@ class WebhookDispatcher:
                 error = f"HTTP {status}"
                 BACKEND_ERRORS.labels(backend="webhook", kind="http").inc()
                 if status != 429 and status < 500:
-                    break  # the receiver rejected this request; sending it again will not change that
+                    # The receiver rejected this request; sending it again will not change that.
+                    break
                 wait = retry_after
             if attempt == s.max_attempts:
                 break
@@ -297,7 +299,9 @@ class WebhookDispatcher:
         )
 
     async def _post(self, r: Receiver, d: Delivery) -> tuple[int, float | None]:
-        """One attempt: (status, Retry-After seconds or None). Fresh timestamp and signature each time."""
+        """One attempt: (status, Retry-After seconds or None).
+
+        Fresh timestamp and signature each time."""
         assert self._client is not None
         ts = str(int(time.time()))
         headers = {
@@ -344,7 +348,9 @@ def missing_secret_error(settings: WebhookSettings) -> ConfigError:
 def build_dispatcher(
     settings: WebhookSettings, bus: EventBus, secret: str | None
 ) -> WebhookDispatcher | None:
-    """The service's dispatcher: None without URLs; a ConfigError at start-up when the secret is missing."""
+    """The service's dispatcher: None without URLs.
+
+    A ConfigError at start-up when the secret is missing."""
     if not settings.urls:
         return None
     if not secret:

@@ -41,7 +41,8 @@ class WebhookSettings(BaseModel):
     timeout_s: float = Field(3.0, gt=0, le=60)
     # Attempts in total, the first included; 1 = never retry.
     max_attempts: int = Field(4, ge=1, le=20)
-    # First retry waits backoff_s, then doubles; no wait (Retry-After included) exceeds backoff_max_s.
+    # First retry waits backoff_s, then doubles; no wait (Retry-After included) exceeds
+    # backoff_max_s.
     backoff_s: float = Field(0.5, ge=0, le=60)
     backoff_max_s: float = Field(30.0, ge=0, le=3600)
     # Events waiting per receiver; when full the oldest is dropped (and counted).

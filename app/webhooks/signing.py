@@ -20,7 +20,9 @@ PREFIX = "sha256="
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The X-Portaria-Signature value: "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)."""
+    """The X-Portaria-Signature value.
+
+    "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)."""
     mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
     return PREFIX + mac.hexdigest()
 

@@ -31,7 +31,8 @@ SYSTEM_PROMPT = (
     '"intent" ("visita", "entrega", "servico", "desconhecido" ou null), '
     '"intent_detail" (ex.: "ifood", "correios", "mercado livre", "uber", "99", "eletricista", '
     '"encanador", "internet", "gás", ou null), "visitor_name" (nome de quem fala), '
-    '"apartment" (só dígitos, ex.: "501"), "block" (ex.: "B"), "resident_name" (morador procurado), '
+    '"apartment" (só dígitos, ex.: "501"), "block" (ex.: "B"), '
+    '"resident_name" (morador procurado), '
     '"wants_keypad" (true se pediu para digitar). Use null para o que não foi dito; não invente. '
     'Números por extenso viram dígitos ("quinhentos e um" = "501"). "Sim" e "não" não são nomes.'
 )

@@ -305,7 +305,7 @@ class NameFinder:
     # --- no cue: look every word up in the directory --------------------------
 
     def spot(self, ws: Sequence[Word], taken: set[int]) -> NameSpan | None:
-        """The longest run of directory name words, e.g. "Simone Araújo" in "entrega Simone Araújo"."""
+        """The longest run of directory name words ("Simone Araújo" in "entrega Simone Araújo")."""
         best: NameSpan | None = None
         i = 0
         while i < len(ws):

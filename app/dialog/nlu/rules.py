@@ -141,7 +141,7 @@ class RuleExtractor:
         return top, detail, conflict, strongest[top].weight, company_at
 
     def _mask_numbers(self, text: str, ws: Sequence[Word], norms: Sequence[str]) -> str:
-        """Hide numbers that are not apartments ("motorista da 99", "pedido 4521") from the parser."""
+        """Hide non-apartment numbers ("motorista da 99", "pedido 4521") from the parser."""
         spans: list[tuple[int, int]] = []
         for i, said, _ in self._app_numbers.find_all(norms):
             spans.append((i, i + len(said)))

@@ -1,4 +1,6 @@
-"""The Whisper prompt that lists the building: the dialog builds it, Whisper-family backends read it.
+"""The Whisper prompt that lists the building.
+
+The dialog builds it, Whisper-family backends read it.
 
 Its own module, free of SDKs, because the dialog imports it (app/dialog/hints.py)
 and must not load a recognizer's client library to build a string.

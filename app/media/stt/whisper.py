@@ -83,7 +83,9 @@ class WhisperStt:
         window_frames: int | None = None,
         name: str = "whisper",
     ) -> None:
-        """Loads the model (~1 s); SttConfigError naming the package when it is missing or corrupt."""
+        """Loads the model (~1 s).
+
+        SttConfigError, naming the package, when it is missing or corrupt."""
         self.name = name
         self.workers = workers or default_workers()
         self.threads = threads or max(1, (os.cpu_count() or 2) // self.workers)

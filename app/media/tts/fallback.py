@@ -138,7 +138,9 @@ class Voice:
     async def speak(
         self, leg: MediaLeg, text: str, on_ready: Callable[[], None] | None = None
     ) -> tuple[bool, float | None]:
-        """Play `text` on `leg`, segment by segment: (played to the end, when its first frame went out)."""
+        """Play `text` on `leg`, segment by segment.
+
+        Returns (played to the end, when its first frame went out)."""
         rate = leg.sample_rate
         segments = self.phrasebook.segments(text)
         # All at once: cached ones are ready now, the rest queue on the engine in order.

@@ -123,7 +123,9 @@ _DIGIT_NAMES = ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete"
 
 
 def number_words(digits: str, style: NumberStyle = "cardinal") -> str:
-    """ "501" → "quinhentos e um" (or "cinco zero um"); a leading zero is always read digit by digit."""
+    """ "501" → "quinhentos e um" (or "cinco zero um").
+
+    A leading zero is always read digit by digit."""
     if style == "digits" or (len(digits) > 1 and digits.startswith("0")) or len(digits) > 9:
         return " ".join(_DIGIT_NAMES[int(d)] for d in digits)
     # num2words writes "mil, duzentos e um"; spoken Portuguese has no pause there.
