@@ -116,7 +116,8 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
     rest = [r - e - s for r, e, s in zip(reply, endpointing, stt_s)]
     return [
         summary(
-            "turn at the phone: visitor's last speech sample -> first reply sample heard (recordings)",
+            "turn at the phone: visitor's last speech sample -> first reply sample heard "
+            "(recordings)",
             at_phone,
         ),
         summary("turn in the app: last speech frame received -> first reply frame sent", reply),

@@ -6,8 +6,9 @@ Prints numbers only (no asserts; the tests hold the thresholds). Over
 tests/data/utterances.yaml: per-field accuracy of the rule extractor on the
 main table, the held-out set and the blind set (every miss listed),
 reply/confirmation accuracy, the matching table's tally (tests/data/matching.yaml:
-whole calls through the visitor flow), and wall time per call (mean, p50, p99, max in µs) with the real directory and with a
-synthetic 600-apartment one (the budget is 5 ms per utterance).
+whole calls through the visitor flow), and wall time per call (mean, p50, p99, max in µs)
+with the real directory and with a synthetic 600-apartment one (the budget is 5 ms per
+utterance).
 """
 
 from __future__ import annotations

@@ -107,8 +107,8 @@ async def evaluate(stt: WhisperStt, prompt: str) -> None:
                 right[u.kind][1] += 1
                 if not ok:
                     misses.append(
-                        f"  {u.kind:12} {voice:8} {u.text!r} -> {t.text!r}: {detail} {got.get(detail)!r}"
-                        f" (want {want!r})"
+                        f"  {u.kind:12} {voice:8} {u.text!r} -> {t.text!r}: "
+                        f"{detail} {got.get(detail)!r} (want {want!r})"
                     )
             if u.kind == "decision" and got["reply"] == "yes" and u.expect["reply"] != "yes":
                 unsafe_yes += 1
@@ -156,8 +156,8 @@ async def full_window(prompt: str, n: int) -> None:
         await stt.transcribe(pcm, RATE, SttHint(prompt=prompt))
         lat.append(time.perf_counter() - t0)
     print(
-        f"STT latency, full 30 s window, {len(lat)} open-turn clips (ms): p50 {1000 * pct(lat, 0.5):.0f}  "
-        f"p95 {1000 * pct(lat, 0.95):.0f}"
+        f"STT latency, full 30 s window, {len(lat)} open-turn clips (ms): "
+        f"p50 {1000 * pct(lat, 0.5):.0f}  p95 {1000 * pct(lat, 0.95):.0f}"
     )
     await stt.aclose()
 
@@ -165,7 +165,7 @@ async def full_window(prompt: str, n: int) -> None:
 async def _conversations(
     stt: WhisperStt, clips: list[tuple[bytes, SttHint]], calls: int, seconds: float = 45
 ) -> tuple[list[float], int]:
-    """`calls` conversations for `seconds`: each speaks a clip, waits for its turn, listens 2-5 s."""
+    """`calls` conversations for `seconds`: each speaks a clip, waits its turn, listens 2-5 s."""
     lat: list[float] = []
     failed = 0
     rng = random.Random(calls)
@@ -195,12 +195,14 @@ async def capacity(
         (natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES
     ]
     print(
-        "capacity (turn latency = endpointing silence + queue + decode; each call one utterance per ~6 s):"
+        "capacity (turn latency = endpointing silence + queue + decode; "
+        "each call one utterance per ~6 s):"
     )
     for calls in levels:
         lat, failed = await _conversations(stt, clips, calls, seconds=60)
         print(
-            f"  {calls:3} calls: {len(lat)} turns, p50 {pct(lat, 0.5):.2f} s, p95 {pct(lat, 0.95):.2f} s, "
+            f"  {calls:3} calls: {len(lat)} turns, "
+            f"p50 {pct(lat, 0.5):.2f} s, p95 {pct(lat, 0.95):.2f} s, "
             f"failed {failed}, load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
@@ -243,8 +245,8 @@ async def jitter(stt: WhisperStt, prompt: str, seconds: float = 20) -> None:
     await worker
     for name, xs in (("idle", idle), ("decoding back to back", busy)):
         print(
-            f"20 ms clock lateness, {name}: p50 {1000 * pct(xs, 0.5):.2f} ms, p99 {1000 * pct(xs, 0.99):.2f} ms, "
-            f"max {1000 * max(xs):.1f} ms"
+            f"20 ms clock lateness, {name}: p50 {1000 * pct(xs, 0.5):.2f} ms, "
+            f"p99 {1000 * pct(xs, 0.99):.2f} ms, max {1000 * max(xs):.1f} ms"
         )
 
 
@@ -273,7 +275,8 @@ async def main() -> None:
     t0 = time.perf_counter()
     stt = WhisperStt()
     print(
-        f"model load {time.perf_counter() - t0:.2f} s, workers {stt.workers} x {stt.threads} threads, "
+        f"model load {time.perf_counter() - t0:.2f} s, "
+        f"workers {stt.workers} x {stt.threads} threads, "
         f"peak RSS after load {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
     for u in UTTERANCES:  # make every clip before timing anything

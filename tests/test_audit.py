@@ -82,9 +82,10 @@ def test_an_audit_file_from_before_the_caller_column_gains_it_and_keeps_its_rows
 
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path)
-    old.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL,
-        condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT, apartment TEXT, resident TEXT,
-        outcome TEXT NOT NULL, decided_by TEXT NOT NULL, gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
+    old.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL, condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT,
+        apartment TEXT, resident TEXT, outcome TEXT NOT NULL, decided_by TEXT NOT NULL,
+        gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
         visitor_channel TEXT, resident_channel TEXT, dialed TEXT);
         INSERT INTO decisions (ts, condominium, outcome, decided_by, gate_opened, call_id)
         VALUES (1.0, 'apoena', 'denied', 'resident', 0, 'old-call');""")

@@ -137,7 +137,9 @@ async def test_ten_simultaneous_calls_each_hear_their_own_audio(
 async def test_each_gate_extension_reaches_its_own_condominium(
     aenv: object, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: object
 ) -> None:
-    """100 → apoena, 200 → jardins (condominiums/jardins.yaml), from the shipped config and dialplan."""
+    """100 → apoena, 200 → jardins (condominiums/jardins.yaml).
+
+    From the shipped config and dialplan."""
     from pathlib import Path
 
     from app.config import load_config

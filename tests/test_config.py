@@ -78,7 +78,8 @@ def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "condos" / "b.yaml").write_text("name: B\nresident_call:\n  ring_timeout_s: 1\n")
     cfg = tmp_path / "c.yaml"
     cfg.write_text(
-        f"condominiums_dir: condos\ncondominiums:\n  a:\n    directory: {REPO / 'data/apartamentos.json'}\n"
+        "condominiums_dir: condos\ncondominiums:\n  a:\n"
+        f"    directory: {REPO / 'data/apartamentos.json'}\n"
     )
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
@@ -96,7 +97,8 @@ def test_condominium_file_is_merged_under_its_file_name(tmp_path: Path) -> None:
     )
     cfg = tmp_path / "c.yaml"
     cfg.write_text(
-        f"condominiums_dir: condos\ncondominiums:\n  a:\n    directory: {REPO / 'data/apartamentos.json'}\n"
+        "condominiums_dir: condos\ncondominiums:\n  a:\n"
+        f"    directory: {REPO / 'data/apartamentos.json'}\n"
     )
     s = load_config(cfg)
     assert s.condominiums["b"].phrases.greeting == "Oi do B"

@@ -238,7 +238,10 @@ def _ev(kind: str, call_id: str | None = CALL, **data: Any) -> dict[str, Any]:
                 apartment="501",
                 resident="Maria",
             ),
-            "22:13:20.123 decision        a1b2c3d4 apoena   authorized gate=open ap 501 resident=Maria",
+            (
+                "22:13:20.123 decision        a1b2c3d4 apoena   "
+                "authorized gate=open ap 501 resident=Maria"
+            ),
         ),
         (
             _ev("decision", outcome="no_answer", gate_opened=False, apartment=None, resident=None),
@@ -250,7 +253,10 @@ def _ev(kind: str, call_id: str | None = CALL, **data: Any) -> dict[str, Any]:
         ),
         (
             _ev("lagged", None, dropped=17),
-            "22:13:20.123 lagged          -        apoena   17 event(s) dropped: this console fell behind",
+            (
+                "22:13:20.123 lagged          -        apoena   "
+                "17 event(s) dropped: this console fell behind"
+            ),
         ),
         (
             _ev("webhook.sent", url="http://x", status=200),

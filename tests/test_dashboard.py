@@ -263,7 +263,8 @@ async def test_a_call_timeline_live_then_from_its_decision(
                 "document.getElementById('call-summary').textContent.includes('autorizado')"
             )
             items = await page.evaluate(
-                "[...document.querySelectorAll('#timeline li')].map(li => [li.dataset.kind, li.textContent])"
+                "[...document.querySelectorAll('#timeline li')]"
+                ".map(li => [li.dataset.kind, li.textContent])"
             )
             kinds = [k for k, _ in items]
             assert kinds.count("heard") == 2 and "event" in kinds and kinds[0] == "said", items

@@ -17,7 +17,9 @@ from app.config import Secrets
 from app.service import Service, freeze_start_up_heap
 from tests.harness.live import make_settings
 
-svc = Service(make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None))
+svc = Service(
+    make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None)
+)
 
 
 async def prewarmed() -> None:

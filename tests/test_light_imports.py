@@ -1,4 +1,6 @@
-"""Commands that never speak load no speech SDK: `portaria --help`, `check-config`, `audit`, `console`.
+"""Commands that never speak load no speech SDK.
+
+`portaria --help`, `check-config`, `audit`, `console`.
 
 Each check runs in a fresh interpreter (a test process has long loaded everything)
 and lists the heavy modules in `sys.modules` once the command has run. Importing

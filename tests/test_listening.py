@@ -54,7 +54,8 @@ async def test_endpointer_finds_each_phrase_played_through_asterisk(
         assert h.utterance is not None
         got_start, got_end = h.utterance.start - t0, h.utterance.end - t0
         print(
-            f"utterance: start error {1000 * (got_start - start):+.0f} ms, end error {1000 * (got_end - end):+.0f} ms"
+            f"utterance: start error {1000 * (got_start - start):+.0f} ms, "
+            f"end error {1000 * (got_end - end):+.0f} ms"
         )
         # Frames are timed on arrival (the end of speech must run on the clock), so a
         # stalled loop shifts them. Measured: within 40 ms in 4 runs, idle and with 6

@@ -194,9 +194,10 @@ def test_recordings_are_flac_readable_by_the_service_user_only(tmp_path: Path) -
 def test_an_old_sqlite_file_is_migrated_with_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL,
-        condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT, apartment TEXT, resident TEXT,
-        outcome TEXT NOT NULL, decided_by TEXT NOT NULL, gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
+    db.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL, condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT,
+        apartment TEXT, resident TEXT, outcome TEXT NOT NULL, decided_by TEXT NOT NULL,
+        gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
         visitor_channel TEXT, resident_channel TEXT, dialed TEXT);
         INSERT INTO decisions (ts, condominium, outcome, decided_by, gate_opened, call_id)
         VALUES (1.0, 'apoena', 'authorized', 'resident', 1, 'legacy');""")

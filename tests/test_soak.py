@@ -35,7 +35,8 @@ BACK_TO_BACK = int(os.environ.get("PORTARIA_SOAK_CALLS", "40"))
 AT_ONCE = int(os.environ.get("PORTARIA_SOAK_AT_ONCE", "50"))
 # Back-to-back calls run as this many phones dialing again as soon as they hang up.
 STREAMS = int(os.environ.get("PORTARIA_SOAK_STREAMS", "10"))
-ARRIVALS_PER_S = 3.0  # the burst's calls arrive this fast (faster, the sandbox Asterisk stalls for 20 s and more)
+# The burst's calls arrive this fast (faster, the sandbox Asterisk stalls for 20 s and more).
+ARRIVALS_PER_S = 3.0
 SEED = 20261127
 CALLERS = itertools.count(20000)  # each call's caller id: how its decision is found
 
@@ -262,8 +263,8 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
         )
         print(f"{AT_ONCE} at once in {t2 - t1:.0f} s: {burst_outcomes}")
         print(
-            f"file descriptors (other, pooled ARI connections): baseline {fd0}, after back-to-back {fd1}, "
-            f"after burst {fd2}"
+            f"file descriptors (other, pooled ARI connections): baseline {fd0}, "
+            f"after back-to-back {fd1}, after burst {fd2}"
         )
         print(f"RSS MB: baseline {mem0:.1f}, after back-to-back {mem1:.1f}, after burst {mem2:.1f}")
         svc = g.app
@@ -271,7 +272,8 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
         assert live(Call) == 0 and live(MediaLeg) == 0, (
             "calls or legs still referenced after the soak"
         )
-        # A leak of one descriptor per call would show as dozens; 2 is noise (a log rotation, a WAL).
+        # A leak of one descriptor per call would show as dozens; 2 is noise (a log rotation,
+        # a WAL).
         assert max(fd1[0], fd2[0]) <= fd0[0] + 2, f"file descriptors grew: {fd0} -> {fd1} -> {fd2}"
         assert fd2[1] <= 40, "more kept-alive ARI connections than the two pools allow (20 each)"
         assert mem2 - mem0 < 25, (

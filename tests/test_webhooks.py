@@ -401,8 +401,8 @@ async def test_call_events_reach_the_receiver_signed_and_in_order_beside_a_dead_
     dead = d.receivers[1]
     assert dead.retried > 0 and dead.delivered == 0  # the dead receiver really was tried meanwhile
     print(
-        f"\ncall with webhooks (one receiver dead): session {ended['duration_s']} s, visitor phone up "
-        f"{wall:.1f} s, reason {ended['reason']!r}; dead receiver: retried={dead.retried} "
-        f"failed={dead.failed}"
+        f"\ncall with webhooks (one receiver dead): session {ended['duration_s']} s, "
+        f"visitor phone up {wall:.1f} s, reason {ended['reason']!r}; "
+        f"dead receiver: retried={dead.retried} failed={dead.failed}"
     )
     assert ended["duration_s"] < 60

@@ -115,7 +115,9 @@ class Gate:
     async def visitor(
         self, says: list[str], caller: str = "7100", wait: float = 60, record: bool = True
     ) -> PhoneCall:
-        """A visitor phone that speaks each item after our prompt goes quiet ("DTMF:…" presses keys)."""
+        """A visitor phone that speaks each item after our prompt goes quiet.
+
+        "DTMF:…" presses keys."""
         # An item is words to speak, "DTMF:keys", or a sound already made (its path).
         variables = {
             f"SAY{i}": (s if s.startswith(("DTMF:", "/")) else self.speech(s))

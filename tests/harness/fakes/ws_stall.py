@@ -100,7 +100,8 @@ class StallingWebSocket:
 
     async def _stall(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request = await reader.readuntil(b"\r\n\r\n")
-        # Whatever the SDK sends from now on is read and dropped, so it never blocks on a full buffer.
+        # Whatever the SDK sends from now on is read and dropped, so it never blocks on a full
+        # buffer.
         drain = asyncio.create_task(self._discard(reader))
         try:
             if self.stall is Stall.NO_ANSWER:
