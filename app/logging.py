@@ -36,7 +36,11 @@ def configure(level: str = "info", file: str | None = None) -> None:
         structlog.stdlib.ProcessorFormatter(
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+                # Plain tracebacks: structlog's default (rich, when installed) prints
+                # every frame's locals, i.e. visitors' names and numbers (LGPD).
+                structlog.dev.ConsoleRenderer(
+                    colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+                ),
             ],
             foreign_pre_chain=shared,
         )

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import gc
 import itertools
+import logging
 import os
 import random
 from dataclasses import dataclass
@@ -101,7 +102,18 @@ def rss_mb() -> float:
 
 
 def live(kind: type) -> int:
+    drop_captured_tracebacks()
+    gc.collect()
     return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+
+def drop_captured_tracebacks() -> None:
+    """pytest's log capture keeps every record, and the record of a call that failed
+    (`log.exception("call_failed")`) keeps its traceback, whose frames hold that Call:
+    the harness's reference, not the app's (seen: 4 calls failed in a burst, 4 "leaked")."""
+    for handler in logging.getLogger().handlers:
+        for record in getattr(handler, "records", ()):
+            record.exc_info = None
 
 
 async def hang_up_later(phone: PhoneCall, after_s: float) -> None:
