@@ -52,6 +52,7 @@ test: deps venv models
 
 lint: venv
 	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff format --check app tests bench
 	$(VENV)/bin/mypy
 
 typecheck: venv

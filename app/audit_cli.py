@@ -45,21 +45,33 @@ def main(args: argparse.Namespace) -> int:
                 raise SystemExit("portaria audit purge: --before YYYY-MM-DD is required")
             calls, paths = store.purge(before)
             removed = delete_files(paths)
-            print(f"purged {calls} call(s) before {args.before}: transcripts and {removed} recording file(s)")
+            print(
+                f"purged {calls} call(s) before {args.before}: "
+                f"transcripts and {removed} recording file(s)"
+            )
             return 0
         if args.action == "erase":
             if (args.caller is None) == (args.call is None):
-                raise SystemExit("portaria audit erase: give exactly one of --caller NUMBER or --call ID")
+                raise SystemExit(
+                    "portaria audit erase: give exactly one of --caller NUMBER or --call ID"
+                )
             calls, paths = store.erase(caller=args.caller, call_id=args.call)
             removed = delete_files(paths)
-            print(f"erased {calls} call(s): transcripts and {removed} recording file(s) deleted, "
-                  "decision rows kept without name, number or channels")
+            print(
+                f"erased {calls} call(s): transcripts and {removed} recording file(s) deleted, "
+                "decision rows kept without name, number or channels"
+            )
             return 0
         if args.call:
             return _one_call(store, args)
-        rows = store.query(since=_day(args.since, "--since"), until=_day(args.until, "--until"),
-                           condominium=args.condominium, apartment=args.apartment, caller=args.caller,
-                           limit=args.limit)
+        rows = store.query(
+            since=_day(args.since, "--since"),
+            until=_day(args.until, "--until"),
+            condominium=args.condominium,
+            apartment=args.apartment,
+            caller=args.caller,
+            limit=args.limit,
+        )
         if args.csv:
             sys.stdout.write(decisions_csv(rows))
             return 0
@@ -68,9 +80,11 @@ def main(args: argparse.Namespace) -> int:
             return 0
         for r in rows:
             when = datetime.fromtimestamp(r.ts, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            print(f"{when}  {r.condominium:<10} ap {r.apartment or '-':<10} {r.outcome:<12} "
-                  f"by {r.decided_by:<13} gate={'open' if r.gate_opened else 'shut'}  "
-                  f"visitor={r.visitor_name or '-'}  resident={r.resident or '-'}  call={r.call_id}")
+            print(
+                f"{when}  {r.condominium:<10} ap {r.apartment or '-':<10} {r.outcome:<12} "
+                f"by {r.decided_by:<13} gate={'open' if r.gate_opened else 'shut'}  "
+                f"visitor={r.visitor_name or '-'}  resident={r.resident or '-'}  call={r.call_id}"
+            )
         print(f"{len(rows)} decision(s)", file=sys.stderr)
         return 0
     finally:

@@ -57,8 +57,9 @@ class EventBus:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subs.discard(sub)
 
-    def publish(self, kind: str, call_id: str | None = None, condominium: str | None = None,
-                **data: Any) -> None:
+    def publish(
+        self, kind: str, call_id: str | None = None, condominium: str | None = None, **data: Any
+    ) -> None:
         ev = BusEvent(kind, call_id, condominium, data)
         self.recent.append(ev)
         if len(self.recent) > 200:

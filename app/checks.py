@@ -38,7 +38,9 @@ def installation_problems(settings: Settings, secrets: Secrets, config_dir: Path
             problems.extend(f"{what}: {line}" for line in _lines(exc))
 
     if shutil.which("espeak-ng") is None:
-        problems.append("espeak-ng is not installed (the fallback voice; apt-get install espeak-ng)")
+        problems.append(
+            "espeak-ng is not installed (the fallback voice; apt-get install espeak-ng)"
+        )
     for key, condo in settings.condominiums.items():
         path = _resolve(config_dir, condo.directory)
         # Parsed and validated as a start would, without building the name index
@@ -49,7 +51,9 @@ def installation_problems(settings: Settings, secrets: Secrets, config_dir: Path
     attempt("stt", partial(check_stt, settings.stt))
     attempt("tts", partial(check_tts, settings.tts))
     if settings.webhooks.urls and not secrets.webhook_secret:
-        problems.extend(f"webhooks: {line}" for line in _lines(missing_secret_error(settings.webhooks)))
+        problems.extend(
+            f"webhooks: {line}" for line in _lines(missing_secret_error(settings.webhooks))
+        )
     return problems
 
 

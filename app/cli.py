@@ -28,11 +28,19 @@ async def _run(config_path: str) -> int:
     settings = load_config(config_path)
     configure(settings.log.level, settings.log.file)
     log = structlog.get_logger("portaria")
-    svc = Service(settings, Secrets.from_env(), config_dir=Path(config_path).parent,
-                  config_path=Path(config_path))
+    svc = Service(
+        settings,
+        Secrets.from_env(),
+        config_dir=Path(config_path).parent,
+        config_path=Path(config_path),
+    )
     await svc.start()
-    log.info("portaria_ready", ari=settings.ari.url, visitor_port=svc.servers["visitor"].port,
-             resident_port=svc.servers["resident"].port)
+    log.info(
+        "portaria_ready",
+        ari=settings.ari.url,
+        visitor_port=svc.servers["visitor"].port,
+        resident_port=svc.servers["resident"].port,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -44,6 +52,7 @@ async def _run(config_path: str) -> int:
         async def run() -> None:
             applied, message = await svc.api_controller.reload()
             log.info("config_reload", applied=applied, message=message)
+
         task = loop.create_task(run(), name="reload")
         reloads.add(task)
         task.add_done_callback(reloads.discard)
@@ -75,12 +84,18 @@ def _check_config(config_path: str) -> int:
 
 
 def _audit_arguments(audit: argparse.ArgumentParser) -> None:
-    audit.add_argument("action", nargs="?", choices=("list", "purge", "erase"), default="list",
-                       help="list (default); purge --before DATE; erase --caller NUMBER | --call ID")
+    audit.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "purge", "erase"),
+        default="list",
+        help="list (default); purge --before DATE; erase --caller NUMBER | --call ID",
+    )
     audit.add_argument("--since", help="YYYY-MM-DD (UTC), inclusive")
     audit.add_argument("--until", help="YYYY-MM-DD (UTC), exclusive")
-    audit.add_argument("--before",
-                       help="purge: transcripts and recordings of calls before YYYY-MM-DD (UTC)")
+    audit.add_argument(
+        "--before", help="purge: transcripts and recordings of calls before YYYY-MM-DD (UTC)"
+    )
     audit.add_argument("--condominium")
     audit.add_argument("--apartment")
     audit.add_argument("--caller", help="list: calls from this number; erase: this person's data")
@@ -92,8 +107,9 @@ def _audit_arguments(audit: argparse.ArgumentParser) -> None:
 
 def _say_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", help="what to say, as written in a phrase (normalized for speech)")
-    p.add_argument("--voice",
-                   help="pm_alex, pf_dora, pm_santa, or espeak (default: the condominium's)")
+    p.add_argument(
+        "--voice", help="pm_alex, pf_dora, pm_santa, or espeak (default: the condominium's)"
+    )
     p.add_argument("--speed", type=float, help="Kokoro speed (default: the condominium's)")
     p.add_argument("--condominium", help="whose voice and phrases (default: default_condominium)")
     p.add_argument("--rate", type=int, help="sample rate (default: the call legs', media.format)")
@@ -101,13 +117,20 @@ def _say_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _console_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--url", help="the app's API, e.g. http://127.0.0.1:8082 "
-                   "(default: api.host/port of --config)")
-    p.add_argument("--call",
-                   help="only this call (a prefix of its id, e.g. the 8 characters shown)")
+    p.add_argument(
+        "--url",
+        help="the app's API, e.g. http://127.0.0.1:8082 (default: api.host/port of --config)",
+    )
+    p.add_argument(
+        "--call", help="only this call (a prefix of its id, e.g. the 8 characters shown)"
+    )
     p.add_argument("--condominium", help="only this condominium")
-    p.add_argument("--kind", action="append", help="only these kinds (repeat or comma-separate: "
-                   "ari, state, call, call.started, resident.called, decision, call.ended)")
+    p.add_argument(
+        "--kind",
+        action="append",
+        help="only these kinds (repeat or comma-separate: "
+        "ari, state, call, call.started, resident.called, decision, call.ended)",
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
 
@@ -135,19 +158,27 @@ def _command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="portaria",
-                                     description="AI gate attendant (Asterisk ARI)")
+    parser = argparse.ArgumentParser(
+        prog="portaria", description="AI gate attendant (Asterisk ARI)"
+    )
     parser.add_argument("--config", "-c", default="config.yaml")
     sub = parser.add_subparsers(dest="cmd")
     sub.add_parser("run", help="run the Stasis app, media servers and API")
     sub.add_parser("check-config", help="validate the config file and exit")
-    _audit_arguments(sub.add_parser(
-        "audit", help="decisions, one call's conversation (--call ID), purge and erase (LGPD)"))
-    _say_arguments(sub.add_parser(
-        "say", help="write a phrase, spoken by a condominium's voice, to a WAV file"))
-    _console_arguments(sub.add_parser(
-        "console",
-        help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)"))
+    _audit_arguments(
+        sub.add_parser(
+            "audit", help="decisions, one call's conversation (--call ID), purge and erase (LGPD)"
+        )
+    )
+    _say_arguments(
+        sub.add_parser("say", help="write a phrase, spoken by a condominium's voice, to a WAV file")
+    )
+    _console_arguments(
+        sub.add_parser(
+            "console",
+            help="follow a running app's calls live (its /api/events; needs PORTARIA_API_TOKEN)",
+        )
+    )
     args = parser.parse_args(argv)
     try:
         return _command(args)

@@ -32,8 +32,14 @@ from app.config import ApiSettings, load_config
 
 KIND_WIDTH = 15  # "resident.called"
 RESET, DIM, BOLD = "\x1b[0m", "\x1b[2m", "\x1b[1m"
-KIND_COLORS = {"ari": "\x1b[90m", "state": "\x1b[36m", "call.started": "\x1b[1;32m",
-               "resident.called": "\x1b[35m", "call.ended": "\x1b[1;34m", "lagged": "\x1b[1;33m"}
+KIND_COLORS = {
+    "ari": "\x1b[90m",
+    "state": "\x1b[36m",
+    "call.started": "\x1b[1;32m",
+    "resident.called": "\x1b[35m",
+    "call.ended": "\x1b[1;34m",
+    "lagged": "\x1b[1;33m",
+}
 GREEN, RED, YELLOW = "\x1b[1;32m", "\x1b[1;31m", "\x1b[1;33m"
 # C0/C1 controls and DEL: a caller-ID name is attacker-controlled and must not drive the terminal.
 _CONTROLS = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
@@ -51,15 +57,24 @@ def _clean(value: Any) -> str:
 
 def _details(kind: str, d: Mapping[str, Any]) -> str:
     if kind == "ari":
-        parts = [f"{_clean(d.get('type') or '?'):<20}", _clean(d.get("name") or d.get("channel") or "-")]
-        parts += [f"{k}={_clean(d[k])}" for k in ("args", "digit", "cause") if d.get(k) not in (None, "", [])]
+        parts = [
+            f"{_clean(d.get('type') or '?'):<20}",
+            _clean(d.get("name") or d.get("channel") or "-"),
+        ]
+        parts += [
+            f"{k}={_clean(d[k])}"
+            for k in ("args", "digit", "cause")
+            if d.get(k) not in (None, "", [])
+        ]
         return " ".join(parts)
     if kind == "state":
         change = f"{_clean(d.get('old'))} → {_clean(d.get('new'))}"
         return change if d.get("field") == "state" else f"{_clean(d.get('field'))} {change}"
     if kind == "decision":
-        line = (f"{_clean(d.get('outcome'))} gate={'open' if d.get('gate_opened') else 'shut'} "
-                f"ap {_clean(d.get('apartment') or '-')}")
+        line = (
+            f"{_clean(d.get('outcome'))} gate={'open' if d.get('gate_opened') else 'shut'} "
+            f"ap {_clean(d.get('apartment') or '-')}"
+        )
         return line + (f" resident={_clean(d['resident'])}" if d.get("resident") else "")
     if kind == "call.started":
         return f"caller={_clean(d.get('caller') or '-')} channel={_clean(d.get('channel') or '-')}"
@@ -96,39 +111,72 @@ def format_event(ev: Mapping[str, Any], *, color: bool = False, tz: tzinfo | Non
     if not color:
         return f"{clock} {kind:<{KIND_WIDTH}} {call:<8} {condo:<8} {details}"
     body = f"{DIM}{details}{RESET}" if kind == "ari" else details
-    return (f"{DIM}{clock}{RESET} {_kind_color(kind, data)}{kind:<{KIND_WIDTH}}{RESET} "
-            f"{BOLD}{call:<8}{RESET} {condo:<8} {body}")
+    return (
+        f"{DIM}{clock}{RESET} {_kind_color(kind, data)}{kind:<{KIND_WIDTH}}{RESET} "
+        f"{BOLD}{call:<8}{RESET} {condo:<8} {body}"
+    )
 
 
-def events_url(base: str, *, call: str | None = None, condominium: str | None = None,
-               kinds: list[str] | None = None) -> str:
+def events_url(
+    base: str,
+    *,
+    call: str | None = None,
+    condominium: str | None = None,
+    kinds: list[str] | None = None,
+) -> str:
     """ws(s)://host:port/api/events?filters from an http(s):// or ws(s):// base URL."""
     parts = urlsplit(base if "://" in base else f"ws://{base}")
     scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
     path = parts.path.rstrip("/")
-    path = path if path.endswith("/api/events") else path + "/api/events"  # also behind a path prefix
-    query = {k: v for k, v in (("call_id", call), ("condominium", condominium),
-                               ("kind", ",".join(kinds or []))) if v}
+    path = (
+        path if path.endswith("/api/events") else path + "/api/events"
+    )  # also behind a path prefix
+    query = {
+        k: v
+        for k, v in (
+            ("call_id", call),
+            ("condominium", condominium),
+            ("kind", ",".join(kinds or [])),
+        )
+        if v
+    }
     return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
 
 
 def _closed_for_auth(code: int | None, reason: str) -> None:
     if code == CLOSE_UNAUTHORIZED:
-        raise ConsoleAuthError(f"the app refused the token ({reason or 'wrong token'}): check {TOKEN_ENV}")
+        raise ConsoleAuthError(
+            f"the app refused the token ({reason or 'wrong token'}): check {TOKEN_ENV}"
+        )
     if code == CLOSE_TOKEN_NOT_SET:
-        raise ConsoleAuthError(f"the app has no API token configured ({TOKEN_ENV} unset where it runs)")
+        raise ConsoleAuthError(
+            f"the app has no API token configured ({TOKEN_ENV} unset where it runs)"
+        )
 
 
-async def stream_events(url: str, token: str, *, reconnect: bool = True, max_backoff: float = 5.0,
-                        on_status: Callable[[str], None] = lambda _: None) -> AsyncIterator[dict[str, Any]]:
-    """Events from the app as dicts, across reconnections. Raises ConsoleAuthError on a refused token."""
+async def stream_events(
+    url: str,
+    token: str,
+    *,
+    reconnect: bool = True,
+    max_backoff: float = 5.0,
+    on_status: Callable[[str], None] = lambda _: None,
+) -> AsyncIterator[dict[str, Any]]:
+    """Events from the app as dicts, across reconnections.
+
+    Raises ConsoleAuthError on a refused token."""
     last_ts, backoff, was_up = 0.0, 0.5, False
     while True:
         resume_after = last_ts  # the server replays its recent events on every connection
         try:
-            async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                                          open_timeout=5, ping_interval=10, ping_timeout=10,
-                                          max_size=2**22) as ws:
+            async with websockets.connect(
+                url,
+                additional_headers={"Authorization": f"Bearer {token}"},
+                open_timeout=5,
+                ping_interval=10,
+                ping_timeout=10,
+                max_size=2**22,
+            ) as ws:
                 on_status(f"connected to {url}")
                 was_up, backoff = True, 0.5
                 async for raw in ws:
@@ -144,7 +192,9 @@ async def stream_events(url: str, token: str, *, reconnect: bool = True, max_bac
             _closed_for_auth(ws.close_code, ws.close_reason or "")
             problem = f"the app closed the stream (code {ws.close_code})"
         except ConnectionClosed as exc:
-            _closed_for_auth(exc.rcvd.code if exc.rcvd else None, exc.rcvd.reason if exc.rcvd else "")
+            _closed_for_auth(
+                exc.rcvd.code if exc.rcvd else None, exc.rcvd.reason if exc.rcvd else ""
+            )
             problem = f"connection lost ({exc})"
         except InvalidURI:
             raise
@@ -159,13 +209,18 @@ async def stream_events(url: str, token: str, *, reconnect: bool = True, max_bac
         backoff = min(backoff * 2, max_backoff)
 
 
-async def stream_lines(url: str, token: str, *, color: bool = False, **kw: Any) -> AsyncIterator[str]:
+async def stream_lines(
+    url: str, token: str, *, color: bool = False, **kw: Any
+) -> AsyncIterator[str]:
     async for ev in stream_events(url, token, **kw):
         yield format_event(ev, color=color)
 
 
-async def run(url: str, token: str, *, color: bool, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
+async def run(
+    url: str, token: str, *, color: bool, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr
+) -> int:
     """Print lines until Ctrl-C / SIGTERM (exit 0) or a refused token (exit 2)."""
+
     def status(msg: str) -> None:
         print(f"{DIM}{msg}{RESET}" if color else msg, file=err, flush=True)
 
@@ -191,7 +246,9 @@ async def run(url: str, token: str, *, color: bool, out: IO[str] = sys.stdout, e
     if isinstance(exc, ConsoleAuthError | InvalidURI):
         print(f"portaria console: {exc}", file=err)
         return 2
-    if exc is not None and not isinstance(exc, BrokenPipeError):  # `| head` closing the pipe is fine
+    if exc is not None and not isinstance(
+        exc, BrokenPipeError
+    ):  # `| head` closing the pipe is fine
         raise exc
     return 0
 
@@ -208,7 +265,9 @@ def main(args: argparse.Namespace) -> int:
         base = f"ws://{f'[{host}]' if ':' in host else host}:{api.port}"
     kinds = [k.strip() for v in (args.kind or []) for k in v.split(",") if k.strip()]
     url = events_url(base, call=args.call, condominium=args.condominium, kinds=kinds)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    color = args.color == "always" or (
+        args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(run(url, token, color=color))
     return 0

@@ -65,7 +65,11 @@ class ServiceController:
         live = self._svc.app.calls.get(call_id)
         # Reads wait for queued writes and may cross the network (PostgreSQL): off the loop.
         found, turns = await asyncio.to_thread(
-            lambda: (self._svc.audit.query(call_id=call_id, limit=1), self._svc.audit.turns(call_id)))
+            lambda: (
+                self._svc.audit.query(call_id=call_id, limit=1),
+                self._svc.audit.turns(call_id),
+            )
+        )
         if live is not None and not turns:
             turns = list(live.log.turns)
         if not found and not turns:
@@ -97,10 +101,15 @@ class ServiceController:
             if getattr(new, section) != getattr(svc.settings, section):
                 return False, f"{section}: changes need a restart; nothing applied"
         try:
-            dirs = {k: await asyncio.to_thread(Directory.load, svc.resolve_path(c.directory))
-                    for k, c in new.condominiums.items()}
+            dirs = {
+                k: await asyncio.to_thread(Directory.load, svc.resolve_path(c.directory))
+                for k, c in new.condominiums.items()
+            }
         except DirectoryError as exc:
             return False, str(exc)
         svc.apply(new, dirs)
         await svc.prewarm()
-        return True, f"reloaded {len(new.condominiums)} condominium(s); live calls keep their settings"
+        return (
+            True,
+            f"reloaded {len(new.condominiums)} condominium(s); live calls keep their settings",
+        )

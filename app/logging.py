@@ -32,23 +32,35 @@ def configure(level: str = "info", file: str | None = None) -> None:
     root.handlers.clear()
     root.setLevel(level.upper())
     console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    # Plain tracebacks: structlog's default (rich, when installed) prints
-                    # every frame's locals, i.e. visitors' names and numbers (LGPD).
-                    structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty(),
-                                                  exception_formatter=structlog.dev.plain_traceback)],
-        foreign_pre_chain=shared,
-    ))
+    console.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                # Plain tracebacks: structlog's default (rich, when installed) prints
+                # every frame's locals, i.e. visitors' names and numbers (LGPD).
+                structlog.dev.ConsoleRenderer(
+                    colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+                ),
+            ],
+            foreign_pre_chain=shared,
+        )
+    )
     root.addHandler(console)
     if file:
         Path(file).parent.mkdir(parents=True, exist_ok=True)
-        fh = logging.handlers.RotatingFileHandler(file, maxBytes=10 * 2**20, backupCount=5, encoding="utf-8")
-        fh.setFormatter(structlog.stdlib.ProcessorFormatter(
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                        structlog.processors.format_exc_info, structlog.processors.JSONRenderer()],
-            foreign_pre_chain=shared,
-        ))
+        fh = logging.handlers.RotatingFileHandler(
+            file, maxBytes=10 * 2**20, backupCount=5, encoding="utf-8"
+        )
+        fh.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                processors=[
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    structlog.processors.JSONRenderer(),
+                ],
+                foreign_pre_chain=shared,
+            )
+        )
         root.addHandler(fh)
     for noisy in ("httpx", "httpcore", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -25,7 +25,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 CALLS = Counter(
     "portaria_calls_total",
-    "Visitor calls ended, by condominium and outcome (authorized, denied, no_answer, abandoned, error, ...).",
+    "Visitor calls ended, by condominium and outcome "
+    "(authorized, denied, no_answer, abandoned, error, ...).",
     ["condominium", "outcome"],
     registry=REGISTRY,
 )
@@ -50,18 +51,21 @@ STAGE_LATENCY = Histogram(
 )
 BACKEND_ERRORS = Counter(
     "portaria_backend_errors_total",
-    "Errors from external backends (backend: ari, stt, tts, nlu, gate; kind: timeout, http, auth, ...).",
+    "Errors from external backends "
+    "(backend: ari, stt, tts, nlu, gate; kind: timeout, http, auth, ...).",
     ["backend", "kind"],
     registry=REGISTRY,
 )
 TTS_DEADLINE_MISSES = Counter(
     "portaria_tts_deadline_misses_total",
-    "Reply segments the configured voice had not made within tts.reply_deadline_s, said by espeak-ng instead.",
+    "Reply segments the configured voice had not made within tts.reply_deadline_s, "
+    "said by espeak-ng instead.",
     registry=REGISTRY,
 )
 HOLD_FILLERS = Counter(
     "portaria_hold_fillers_total",
-    "\"Só um instante.\" played to cover a slow backend (see hold_after_s): each one is a turn that was too slow.",
+    '"Só um instante." played to cover a slow backend (see hold_after_s): '
+    "each one is a turn that was too slow.",
     registry=REGISTRY,
 )
 STT_SPECULATION = Counter(
@@ -73,14 +77,15 @@ STT_SPECULATION = Counter(
 )
 AUDIOSOCKET_PROTOCOL_ERRORS = Counter(
     "portaria_audiosocket_protocol_errors_total",
-    "AudioSocket connections closed for a protocol error (unknown kind, oversized length, unknown UUID).",
+    "AudioSocket connections closed for a protocol error "
+    "(unknown kind, oversized length, unknown UUID).",
     ["role"],
     registry=REGISTRY,
 )
 STT_INFERENCE = Histogram(
     "portaria_stt_inference_seconds",
-    "Embedded recognizer's work on one utterance, queueing excluded (mode: free text, or choice among "
-    "a closed question's expected answers).",
+    "Embedded recognizer's work on one utterance, queueing excluded "
+    "(mode: free text, or choice among a closed question's expected answers).",
     ["mode"],
     buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2, 4),
     registry=REGISTRY,

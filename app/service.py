@@ -70,12 +70,17 @@ class Service:
         s = self.settings
         self.bus = EventBus()
         # Raises ConfigError (naming PORTARIA_WEBHOOK_SECRET) when URLs are set without the secret.
-        self.webhooks: WebhookDispatcher | None = build_dispatcher(s.webhooks, self.bus,
-                                                                   self.secrets.webhook_secret)
-        self.sessions = SessionManager(on_change=lambda sess, what, old, new: self.bus.publish(
-            "state", sess.id, sess.condominium, field=what, old=old, new=new))
-        self.ari = AriClient(s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app,
-                             timeout=s.ari.timeout_s)
+        self.webhooks: WebhookDispatcher | None = build_dispatcher(
+            s.webhooks, self.bus, self.secrets.webhook_secret
+        )
+        self.sessions = SessionManager(
+            on_change=lambda sess, what, old, new: self.bus.publish(
+                "state", sess.id, sess.condominium, field=what, old=old, new=new
+            )
+        )
+        self.ari = AriClient(
+            s.ari.url, s.ari.username, self.secrets.ari_password, s.ari.app, timeout=s.ari.timeout_s
+        )
         # Kokoro (or a cloud voice) with espeak-ng beside it, a sub-voice per condominium.
         self.voice = build_voice(s.tts, _speech(s))
         self.tts, self.fallback_tts = self.voice.primary, self.voice.fallback
@@ -89,13 +94,28 @@ class Service:
             self.directories[key] = directory
             self.extractors[key] = build_extractor(s.nlu, directory)
         self.servers = {
-            "visitor": AudioSocketServer("visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer),
-            "resident": AudioSocketServer("resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer),
+            "visitor": AudioSocketServer(
+                "visitor", s.media.bind_host, s.media.visitor_port, self.registry, self.pacer
+            ),
+            "resident": AudioSocketServer(
+                "resident", s.media.bind_host, s.media.resident_port, self.registry, self.pacer
+            ),
         }
-        self.app = StasisApp(s, self.ari, self.sessions, self.registry, self.voice, self._flow, stt=self.stt,
-                             bus=self.bus, records=self.audit,
-                             recordings_dir=self.resolve_path(s.audit.recordings_dir))
-        self.events = EventStream(self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected)
+        self.app = StasisApp(
+            s,
+            self.ari,
+            self.sessions,
+            self.registry,
+            self.voice,
+            self._flow,
+            stt=self.stt,
+            bus=self.bus,
+            records=self.audit,
+            recordings_dir=self.resolve_path(s.audit.recordings_dir),
+        )
+        self.events = EventStream(
+            self.ari.events_url, self.ari.credentials, self.app.on_event, self.app.on_connected
+        )
         self.api_controller = ServiceController(self)
         self.api = ApiServer(self.api_controller, s.api.host, s.api.port, self.secrets.api_token)
 
@@ -115,15 +135,22 @@ class Service:
     async def _flow(self, call: Call, settings: Settings) -> None:
         key = call.session.condominium
         # Everything this call needs is taken now: a reload never changes a live call.
-        conv = Conversation(call=call, condo=call.condo, directory=self.directories[key],
-                            extractor=self.extractors[key], audit=self.audit)
+        conv = Conversation(
+            call=call,
+            condo=call.condo,
+            directory=self.directories[key],
+            extractor=self.extractors[key],
+            audit=self.audit,
+        )
         await run_visitor(conv)
 
     async def prewarm(self) -> None:
         """Every greeting cached now; every phrase the config and directories make
         predictable, in the background (app/dialog/spoken_phrases.py)."""
-        jobs = [(self.voice.for_condominium(key), predictable_phrases(condo, self.directories[key]))
-                for key, condo in self.settings.condominiums.items()]
+        jobs = [
+            (self.voice.for_condominium(key), predictable_phrases(condo, self.directories[key]))
+            for key, condo in self.settings.condominiums.items()
+        ]
         await self.prewarmer.run(jobs, self.settings.media.sample_rate)
 
     def apply_retention(self, now: float | None = None) -> int:
@@ -131,7 +158,9 @@ class Service:
         now = time.time() if now is None else now
         removed = 0
         for key, condo in self.settings.condominiums.items():
-            expired = self.audit.store.expire_recordings(now - condo.recording_retention_days * DAY, key)
+            expired = self.audit.store.expire_recordings(
+                now - condo.recording_retention_days * DAY, key
+            )
             removed += delete_files(expired)
         if removed:
             log.info("recordings_expired", files=removed)
@@ -155,7 +184,9 @@ class Service:
             await self.webhooks.start()
         freeze_start_up_heap()  # before the first call can start: it blocks the loop once
         self.events.start()
-        self._retention = asyncio.get_running_loop().create_task(self._retention_loop(), name="retention")
+        self._retention = asyncio.get_running_loop().create_task(
+            self._retention_loop(), name="retention"
+        )
         try:
             await asyncio.wait_for(self.events.connected.wait(), wait_connected)
         except TimeoutError:
@@ -181,4 +212,6 @@ class Service:
 
 
 def _speech(s: Settings) -> dict[str, CondominiumSpeech]:
-    return {k: CondominiumSpeech(c.voice, c.phrases.model_dump()) for k, c in s.condominiums.items()}
+    return {
+        k: CondominiumSpeech(c.voice, c.phrases.model_dump()) for k, c in s.condominiums.items()
+    }

@@ -69,10 +69,15 @@ class TurnTaker:
             last.reply_at = first_frame_at
 
     def caller_resumed(self, role: str, listener: Listener) -> bool:
-        """The caller is speaking again after their last fragment: a reply now would talk over them."""
+        """The caller speaks again after their last fragment: a reply now would talk over them."""
         last = self._last.get(role)
         started = listener.speech_started_at
-        return last is not None and last.reply_at is None and started is not None and started > last.end
+        return (
+            last is not None
+            and last.reply_at is None
+            and started is not None
+            and started > last.end
+        )
 
     def continues(self, role: str, u: Utterance) -> Fragment | None:
         last = self._last.get(role)
@@ -98,8 +103,9 @@ class TurnTaker:
     def forget(self, role: str) -> None:
         self._last.pop(role, None)
 
-    async def more_after_unfinished(self, role: str, turn: Fragment, text: str | None,
-                                    listener: Listener) -> Fragment | None:
+    async def more_after_unfinished(
+        self, role: str, turn: Fragment, text: str | None, listener: Listener
+    ) -> Fragment | None:
         """If `text` ends like an unfinished sentence, `turn` joined to the caller's next
         utterance when they go on within `unfinished_wait_seconds`; None (and nothing
         consumed) otherwise."""
@@ -129,8 +135,9 @@ class TurnTaker:
         return self.join_quietly(first, then)
 
     # -- speculative recognition ------------------------------------------------
-    def speculate(self, role: str, listener: Listener, hint: SttHint | None,
-                  recognize: Recognize) -> None:
+    def speculate(
+        self, role: str, listener: Listener, hint: SttHint | None, recognize: Recognize
+    ) -> None:
         """While a turn is listened for: each pause of the caller starts recognizing the turn as
         `begin`/`join` would make it if the utterance ended there."""
         if self.cfg.speculative_seconds <= 0:
@@ -139,7 +146,9 @@ class TurnTaker:
 
         def paused(u: Utterance) -> None:
             turn = self._open.get(role)
-            guess = self._begin_quietly(role, u, hint) if turn is None else self.join_quietly(turn, u)
+            guess = (
+                self._begin_quietly(role, u, hint) if turn is None else self.join_quietly(turn, u)
+            )
             spec.start(guess.pcm, guess.sample_rate, guess.hint)
 
         listener.on_pause, listener.on_resume = paused, spec.cancel
@@ -167,5 +176,11 @@ class TurnTaker:
     @staticmethod
     def join_quietly(first: Fragment, then: Utterance) -> Fragment:
         # What join() returns, without counting a join that may never happen.
-        return Fragment(first.pcm + then.pcm, first.sample_rate, first.start, then.end, first.hint,
-                        continued=first.continued)
+        return Fragment(
+            first.pcm + then.pcm,
+            first.sample_rate,
+            first.start,
+            then.end,
+            first.hint,
+            continued=first.continued,
+        )

@@ -39,8 +39,14 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def summary(name: str, xs: list[float]) -> dict[str, Any]:
-    return {"metric": name, "n": len(xs), "p50_ms": pct(xs, 50), "p95_ms": pct(xs, 95), "p99_ms": pct(xs, 99),
-            "max_ms": round(max(xs) * 1000, 1) if xs else None}
+    return {
+        "metric": name,
+        "n": len(xs),
+        "p50_ms": pct(xs, 50),
+        "p95_ms": pct(xs, 95),
+        "p99_ms": pct(xs, 99),
+        "max_ms": round(max(xs) * 1000, 1) if xs else None,
+    }
 
 
 class Recorder:
@@ -71,8 +77,10 @@ async def bench_greeting(gate: Gate, rec: Recorder, n: int) -> list[dict[str, An
             if "greeting_s" in c.timings:
                 app_side.append(c.timings["greeting_s"])
         await wait_clean(gate.ari, gate.app)
-    return [summary("greeting: StasisStart -> first greeting frame sent (app)", app_side),
-            summary("greeting: answer -> first greeting sample heard (phone recording)", phone_side)]
+    return [
+        summary("greeting: StasisStart -> first greeting frame sent (app)", app_side),
+        summary("greeting: answer -> first greeting sample heard (phone recording)", phone_side),
+    ]
 
 
 async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]:
@@ -80,12 +88,20 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
     endpointing, stt_s, reply, whole, at_phone = [], [], [], [], []
     for i in range(n):
         before = len(rec.calls)
-        stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                 "Meu nome é Pedro da Silva.", "Sim, pode entrar.")
+        stt.push(
+            "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+            "Meu nome é Pedro da Silva.",
+            "Sim, pode entrar.",
+        )
         await gate.resident("1003021", says=["Sim, pode entrar."])
         t0 = time.monotonic()
-        phone = await gate.visitor(["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                                    "Meu nome é Pedro da Silva."], caller=str(7600 + i))
+        phone = await gate.visitor(
+            [
+                "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+                "Meu nome é Pedro da Silva.",
+            ],
+            caller=str(7600 + i),
+        )
         await phone.wait_hung_up(timeout=120)
         whole.append(time.monotonic() - t0)
         said, rate = await phone.said()
@@ -98,13 +114,18 @@ async def bench_turns(gate: Gate, rec: Recorder, n: int) -> list[dict[str, Any]]
                 reply.append(t["first_reply_audio_s"])
         await wait_clean(gate.ari, gate.app)
     rest = [r - e - s for r, e, s in zip(reply, endpointing, stt_s)]
-    return [summary("turn at the phone: visitor's last speech sample -> first reply sample heard (recordings)",
-                    at_phone),
-            summary("turn in the app: last speech frame received -> first reply frame sent", reply),
-            summary("turn stage: endpointing (silence wait)", endpointing),
-            summary("turn stage: STT (scripted local server)", stt_s),
-            summary("turn stage: NLU + TTS (cached) + pacing to first frame", rest),
-            summary("happy path: dial -> both calls hung up, gate opened", whole)]
+    return [
+        summary(
+            "turn at the phone: visitor's last speech sample -> first reply sample heard "
+            "(recordings)",
+            at_phone,
+        ),
+        summary("turn in the app: last speech frame received -> first reply frame sent", reply),
+        summary("turn stage: endpointing (silence wait)", endpointing),
+        summary("turn stage: STT (scripted local server)", stt_s),
+        summary("turn stage: NLU + TTS (cached) + pacing to first frame", rest),
+        summary("happy path: dial -> both calls hung up, gate opened", whole),
+    ]
 
 
 async def bench_capacity(gate: Gate, rec: Recorder, n: int, seconds: float) -> list[dict[str, Any]]:
@@ -135,9 +156,15 @@ async def bench_capacity(gate: Gate, rec: Recorder, n: int, seconds: float) -> l
     await asyncio.gather(*(p.wait_hung_up(timeout=60) for p in phones), return_exceptions=True)
     await wait_clean(gate.ari, gate.app, timeout=15)
     out = summary(f"capacity: outbound tick jitter with {up} calls up", jitter)
-    out.update({"calls_up": up, "app_cpu_percent_of_one_core": round(cpu * 100, 1),
-                "app_cpu_percent_per_call": round(cpu * 100 / max(up, 1), 2),
-                "rss_mb": round(rss / 1024, 1), "rss_kb_per_call": round((rss - rss0) / max(up, 1), 1)})
+    out.update(
+        {
+            "calls_up": up,
+            "app_cpu_percent_of_one_core": round(cpu * 100, 1),
+            "app_cpu_percent_per_call": round(cpu * 100 / max(up, 1), 2),
+            "rss_mb": round(rss / 1024, 1),
+            "rss_kb_per_call": round((rss - rss0) / max(up, 1), 1),
+        }
+    )
     return [out]
 
 
@@ -161,17 +188,26 @@ async def main(args: argparse.Namespace) -> None:
     # max_calls lifted: the capacity run looks for the limit itself.
     top = {"max_calls": 1000, "tts": {"backend": args.tts}}
     results: list[dict[str, Any]] = []
-    async with (ScriptedTranscriptionServer([]) as stt,
-                running_gate(env, ari, Phones(env, ari), stt, Path(tempfile.mkdtemp()), top) as gate):
+    async with (
+        ScriptedTranscriptionServer([]) as stt,
+        running_gate(env, ari, Phones(env, ari), stt, Path(tempfile.mkdtemp()), top) as gate,
+    ):
         svc, rec = gate.app, Recorder(gate.app)
         emit([{"metric": "voice", "backend": svc.voice.primary.voice_key}])
         results += emit(await bench_greeting(gate, rec, args.greetings))
         results += emit(await bench_turns(gate, rec, args.turns))
         voices = [svc.voice, *svc.voice.condominiums.values()]
         waits = [w for v in voices for w in v.waits]
-        emit([{"metric": "reply segments: longest wait past due, fallbacks to espeak-ng",
-               "segments": len(waits), "longest_wait_ms": round(max(waits, default=0) * 1000, 1),
-               "deadline_fallbacks": sum(v.deadline_misses for v in voices)}])
+        emit(
+            [
+                {
+                    "metric": "reply segments: longest wait past due, fallbacks to espeak-ng",
+                    "segments": len(waits),
+                    "longest_wait_ms": round(max(waits, default=0) * 1000, 1),
+                    "deadline_fallbacks": sum(v.deadline_misses for v in voices),
+                }
+            ]
+        )
         await gate.tap.stop()  # its subscribe-all event stream would load this process
         for n in args.capacity:
             results += emit(await bench_capacity(gate, rec, n, args.seconds))
@@ -184,5 +220,10 @@ if __name__ == "__main__":
     ap.add_argument("--turns", type=int, default=5)
     ap.add_argument("--capacity", type=int, nargs="*", default=[25, 50])
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--tts", default="kokoro", choices=["kokoro", "espeak"], help="the voice (default: the app's)")
+    ap.add_argument(
+        "--tts",
+        default="kokoro",
+        choices=["kokoro", "espeak"],
+        help="the voice (default: the app's)",
+    )
     asyncio.run(main(ap.parse_args()))

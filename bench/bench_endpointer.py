@@ -99,7 +99,7 @@ def delays(
         found += [(now, e) for e in evs if isinstance(e, UtteranceEnded)]
     out_d: list[float] = []
     out_s: list[float] = []
-    for (t_start, t_end) in tl.truth:
+    for t_start, t_end in tl.truth:
         match = [(w, e) for w, e in found if e.utterance.start <= t_end <= e.utterance.end + 0.2]
         if match:
             w = match[-1][0]

@@ -32,11 +32,23 @@ RATE = 8000
 
 def prompts() -> list[str]:
     p = Phrases()
-    fixed = [p.greeting, p.ask_everything, p.ask_name, p.didnt_understand, p.calling_resident,
-             p.still_calling, p.visitor_authorized, p.visitor_denied, p.resident_reprompt, p.goodbye]
+    fixed = [
+        p.greeting,
+        p.ask_everything,
+        p.ask_name,
+        p.didnt_understand,
+        p.calling_resident,
+        p.still_calling,
+        p.visitor_authorized,
+        p.visitor_denied,
+        p.resident_reprompt,
+        p.goodbye,
+    ]
     filled = [
         p.confirm_match.format(resident="Daniel dos Reis", apartment="501"),
-        p.resident_prompt.format(apartment="1201", visitor="Pedro da Silva", purpose=p.purpose_entrega),
+        p.resident_prompt.format(
+            apartment="1201", visitor="Pedro da Silva", purpose=p.purpose_entrega
+        ),
         p.apartment_not_found.format(apartment="705"),
     ]
     return fixed + filled
@@ -82,9 +94,18 @@ async def main(voices: list[str], show: bool) -> None:
             edits, total, exact = edits + e, total + n, exact + (e == 0)
             if show:
                 print(f"  {name}: {e}/{n}  {text!r} -> {heard!r}")
-        print(json.dumps({"metric": "WER, app prompts at telephone quality (Whisper base)", "voice": name,
-                          "wer": round(edits / total, 3), "exact": f"{exact}/{len(texts)}",
-                          "words": total}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "metric": "WER, app prompts at telephone quality (Whisper base)",
+                    "voice": name,
+                    "wer": round(edits / total, 3),
+                    "exact": f"{exact}/{len(texts)}",
+                    "words": total,
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

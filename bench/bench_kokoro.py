@@ -32,8 +32,18 @@ from app.media.tts import CachedTts, CondominiumSpeech, TtsSettings, build_voice
 from app.media.tts.kokoro import KokoroEngine, KokoroTts
 from app.media.tts.settings import CondominiumVoice
 
-NAMES = ["Pedro da Silva", "Joana Prado", "Carlos Eduardo Nunes", "Beatriz Almeida", "Rogério Tavares",
-         "Luana Ferreira", "Otávio Mendonça", "Cíntia Barbosa", "Wagner Ribeiro", "Patrícia Gomes"]
+NAMES = [
+    "Pedro da Silva",
+    "Joana Prado",
+    "Carlos Eduardo Nunes",
+    "Beatriz Almeida",
+    "Rogério Tavares",
+    "Luana Ferreira",
+    "Otávio Mendonça",
+    "Cíntia Barbosa",
+    "Wagner Ribeiro",
+    "Patrícia Gomes",
+]
 
 
 def rss_mb() -> float:
@@ -56,21 +66,39 @@ async def main(replies: int, deadline: float) -> None:
     before = rss_mb()
     t0 = time.perf_counter()
     engine = KokoroEngine(threads=2)
-    emit(metric="Kokoro load (model + session, 2 threads)", s=round(time.perf_counter() - t0, 2),
-         rss_mb_added=round(rss_mb() - before, 1))
+    emit(
+        metric="Kokoro load (model + session, 2 threads)",
+        s=round(time.perf_counter() - t0, 2),
+        rss_mb_added=round(rss_mb() - before, 1),
+    )
     p = Phrases()
     tts = KokoroTts("pm_alex", engine=engine)
-    for label, text in [("name", "Daniel dos Reis"), ("greeting", p.greeting),
-                        ("confirmation", p.confirm_match.format(resident="Daniel dos Reis", apartment="501")),
-                        ("presentation", p.resident_prompt.format(apartment="501", visitor="Pedro da Silva",
-                                                                  purpose=p.purpose_entrega))]:
+    for label, text in [
+        ("name", "Daniel dos Reis"),
+        ("greeting", p.greeting),
+        ("confirmation", p.confirm_match.format(resident="Daniel dos Reis", apartment="501")),
+        (
+            "presentation",
+            p.resident_prompt.format(
+                apartment="501", visitor="Pedro da Silva", purpose=p.purpose_entrega
+            ),
+        ),
+    ]:
         t0 = time.perf_counter()
         pcm = await tts.synthesize(text, 8000)
         took, audio = time.perf_counter() - t0, len(pcm) / 16000
-        emit(metric="Kokoro synthesis, uncached (pm_alex, 8 kHz)", phrase=label, audio_s=round(audio, 2),
-             synth_s=round(took, 2), real_time_factor=round(took / audio, 2))
-    emit(metric="RSS after synthesis", rss_mb=round(rss_mb(), 1),
-         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+        emit(
+            metric="Kokoro synthesis, uncached (pm_alex, 8 kHz)",
+            phrase=label,
+            audio_s=round(audio, 2),
+            synth_s=round(took, 2),
+            real_time_factor=round(took / audio, 2),
+        )
+    emit(
+        metric="RSS after synthesis",
+        rss_mb=round(rss_mb(), 1),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
 
     with tempfile.TemporaryDirectory() as d:
         cache = CachedTts(tts, Path(d))
@@ -85,16 +113,28 @@ async def main(replies: int, deadline: float) -> None:
             t0 = time.perf_counter()
             await fresh.synthesize(p.greeting, 8000)
             disk.append(time.perf_counter() - t0)
-        emit(metric="Kokoro cache hit", memory_p50_us=round(statistics.median(mem) * 1e6, 1),
-             memory_max_us=round(max(mem) * 1e6, 1), disk_p50_us=round(statistics.median(disk) * 1e6, 1))
+        emit(
+            metric="Kokoro cache hit",
+            memory_p50_us=round(statistics.median(mem) * 1e6, 1),
+            memory_max_us=round(max(mem) * 1e6, 1),
+            disk_p50_us=round(statistics.median(disk) * 1e6, 1),
+        )
 
     # Replies with a new name each, on a real leg, the rest of the reply prewarmed.
     # A cache of its own: names from an earlier run must not be found there.
     cfg = TtsSettings(reply_deadline_s=deadline, cache_dir=tempfile.mkdtemp(prefix="bench-kokoro-"))
-    voice = build_voice(cfg, {"b": CondominiumSpeech(CondominiumVoice(), p.model_dump())}).for_condominium("b")
-    for text in ("Olá morador do apartamento 501!", "está na portaria com uma entrega.",
-                 "Você autoriza a entrada?", "Responda sim ou não.", "Não encontrei", "aqui.",
-                 "Qual é o número do apartamento?"):
+    voice = build_voice(
+        cfg, {"b": CondominiumSpeech(CondominiumVoice(), p.model_dump())}
+    ).for_condominium("b")
+    for text in (
+        "Olá morador do apartamento 501!",
+        "está na portaria com uma entrega.",
+        "Você autoriza a entrada?",
+        "Responda sim ou não.",
+        "Não encontrei",
+        "aqui.",
+        "Qual é o número do apartamento?",
+    ):
         await voice.synthesize(text, 8000)
     reg = LegRegistry()
     srv = AudioSocketServer("visitor", "127.0.0.1", 0, reg, Pacer())
@@ -108,8 +148,9 @@ async def main(replies: int, deadline: float) -> None:
     # The presentation: a 2 s cached sentence plays while the name is made. "Não
     # encontrei <name> aqui.": only 0.6 s of cached audio before the name, the hard case.
     for label, template, values in (
-            ("presentation", p.resident_prompt, {"apartment": "501", "purpose": p.purpose_entrega}),
-            ("not found", p.resident_not_found, {})):
+        ("presentation", p.resident_prompt, {"apartment": "501", "purpose": p.purpose_entrega}),
+        ("not found", p.resident_not_found, {}),
+    ):
         voice.waits.clear()
         voice.deadline_misses = 0
         firsts = []
@@ -122,10 +163,17 @@ async def main(replies: int, deadline: float) -> None:
             if first is not None:
                 firsts.append(first - t0)
         waits = list(voice.waits)
-        emit(metric="replies with an unknown name (Voice.speak on a real leg)", reply=label, replies=replies,
-             deadline_ms=ms(deadline), first_frame_p50_ms=ms(statistics.median(firsts)),
-             first_frame_max_ms=ms(max(firsts)), segments=len(waits),
-             longest_wait_past_due_ms=ms(max(waits)), deadline_fallbacks_to_espeak=voice.deadline_misses)
+        emit(
+            metric="replies with an unknown name (Voice.speak on a real leg)",
+            reply=label,
+            replies=replies,
+            deadline_ms=ms(deadline),
+            first_frame_p50_ms=ms(statistics.median(firsts)),
+            first_frame_max_ms=ms(max(firsts)),
+            segments=len(waits),
+            longest_wait_past_due_ms=ms(max(waits)),
+            deadline_fallbacks_to_espeak=voice.deadline_misses,
+        )
     leg.close("bench over")
     writer.close()
     drain.cancel()

@@ -6,8 +6,9 @@ Prints numbers only (no asserts; the tests hold the thresholds). Over
 tests/data/utterances.yaml: per-field accuracy of the rule extractor on the
 main table, the held-out set and the blind set (every miss listed),
 reply/confirmation accuracy, the matching table's tally (tests/data/matching.yaml:
-whole calls through the visitor flow), and wall time per call (mean, p50, p99, max in µs) with the real directory and with a
-synthetic 600-apartment one (the budget is 5 ms per utterance).
+whole calls through the visitor flow), and wall time per call (mean, p50, p99, max in µs)
+with the real directory and with a synthetic 600-apartment one (the budget is 5 ms per
+utterance).
 """
 
 from __future__ import annotations
@@ -25,12 +26,58 @@ from app.directory.directory import Directory
 from tests.harness.matching_table import ROWS, tally
 from tests.harness.nlu_table import DIRECTORY, FIELDS, load_table, make_state, score
 
-FIRST = ("Ana", "Bruno", "Carla", "Diego", "Eduarda", "Fábio", "Gabriela", "Heitor", "Isabela",
-         "Jorge", "Karina", "Leonardo", "Mariana", "Nelson", "Otávio", "Patrícia", "Quésia",
-         "Renato", "Sabrina", "Tiago", "Úrsula", "Valter", "Wellington", "Yasmin", "Zuleica")
-LAST = ("Almeida", "Barbosa", "Cardoso", "Duarte", "Esteves", "Fagundes", "Gonçalves", "Henriques",
-        "Ibrahim", "Junqueira", "Kowalski", "Lacerda", "Magalhães", "Nascimento", "Oliveira",
-        "Pacheco", "Queiroz", "Rezende", "Siqueira", "Teixeira", "Uchoa", "Vasconcelos", "Xavier")
+FIRST = (
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diego",
+    "Eduarda",
+    "Fábio",
+    "Gabriela",
+    "Heitor",
+    "Isabela",
+    "Jorge",
+    "Karina",
+    "Leonardo",
+    "Mariana",
+    "Nelson",
+    "Otávio",
+    "Patrícia",
+    "Quésia",
+    "Renato",
+    "Sabrina",
+    "Tiago",
+    "Úrsula",
+    "Valter",
+    "Wellington",
+    "Yasmin",
+    "Zuleica",
+)
+LAST = (
+    "Almeida",
+    "Barbosa",
+    "Cardoso",
+    "Duarte",
+    "Esteves",
+    "Fagundes",
+    "Gonçalves",
+    "Henriques",
+    "Ibrahim",
+    "Junqueira",
+    "Kowalski",
+    "Lacerda",
+    "Magalhães",
+    "Nascimento",
+    "Oliveira",
+    "Pacheco",
+    "Queiroz",
+    "Rezende",
+    "Siqueira",
+    "Teixeira",
+    "Uchoa",
+    "Vasconcelos",
+    "Xavier",
+)
 
 
 def big_directory(apartments: int = 600) -> Directory:
@@ -39,9 +86,18 @@ def big_directory(apartments: int = 600) -> Directory:
     for n in range(apartments):
         block, rest = divmod(n, apartments // 5)
         floor, door = divmod(rest, 4)
-        names = [f"{FIRST[(n * 7 + k) % len(FIRST)]} {LAST[(n * 3 + k * 5) % len(LAST)]}" for k in range(2)]
-        entries.append({"apartment_number": f"{floor + 1}{door + 1:02d}", "block": "ABCDE"[block],
-                        "residents": names, "voip_number": f"{1000 + n}"})
+        names = [
+            f"{FIRST[(n * 7 + k) % len(FIRST)]} {LAST[(n * 3 + k * 5) % len(LAST)]}"
+            for k in range(2)
+        ]
+        entries.append(
+            {
+                "apartment_number": f"{floor + 1}{door + 1:02d}",
+                "block": "ABCDE"[block],
+                "residents": names,
+                "voip_number": f"{1000 + n}",
+            }
+        )
     return Directory.from_entries(entries)
 
 
@@ -58,8 +114,10 @@ def summary(label: str, micros: list[float]) -> None:
     def p(q: float) -> float:
         return micros[min(len(micros) - 1, int(q * len(micros)))]
 
-    print(f"  {label:<38} n={len(micros):>6}  mean {statistics.mean(micros):7.1f}  "
-          f"p50 {p(0.50):7.1f}  p99 {p(0.99):7.1f}  max {micros[-1]:8.1f}  µs")
+    print(
+        f"  {label:<38} n={len(micros):>6}  mean {statistics.mean(micros):7.1f}  "
+        f"p50 {p(0.50):7.1f}  p99 {p(0.99):7.1f}  max {micros[-1]:8.1f}  µs"
+    )
 
 
 def main() -> None:
@@ -68,9 +126,12 @@ def main() -> None:
     args = parser.parse_args()
 
     cases, replies, confirmations = load_table()
-    sections = {"table": cases, "held-out": load_table(section="holdout")[0],
-                "held-out id": load_table(section="holdout_identity")[0],
-                "blind": load_table(section="blind")[0]}
+    sections = {
+        "table": cases,
+        "held-out": load_table(section="holdout")[0],
+        "held-out id": load_table(section="holdout_identity")[0],
+        "blind": load_table(section="blind")[0],
+    }
     rules = RuleExtractor(Directory.load(DIRECTORY))
 
     print("accuracy (rule extractor; held-out was tuned on after one measurement, blind never)")
@@ -78,10 +139,15 @@ def main() -> None:
     print(f"  {'field':<10}" + "".join(f"{name:>18}" for name in sections))
     for field in FIELDS:
         cells = [scores[name][field] for name in sections]
-        print(f"  {field:<10}" + "".join(f"  {c.right:>4}/{c.total:<4} {c.accuracy:6.1%}" for c in cells))
+        print(
+            f"  {field:<10}"
+            + "".join(f"  {c.right:>4}/{c.total:<4} {c.accuracy:6.1%}" for c in cells)
+        )
     ok_replies = sum(classify_reply(t) is want for t, want in replies)
     ok_confirms = sum(classify_confirmation(t) is want for t, want in confirmations)
-    print(f"  replies {ok_replies}/{len(replies)}, confirmations {ok_confirms}/{len(confirmations)}")
+    print(
+        f"  replies {ok_replies}/{len(replies)}, confirmations {ok_confirms}/{len(confirmations)}"
+    )
     for name in sections:
         for field in FIELDS:
             for miss in scores[name][field].misses:
@@ -94,17 +160,24 @@ def main() -> None:
     print("time per call (wall clock, one core)")
     texts = [(c.text, make_state(c.state)) for rows in sections.values() for c in rows]
     big = RuleExtractor(big_directory())
-    for label, extractor in (("extract, real directory", rules),
-                             (f"extract, {len(big.directory)}-apartment directory", big)):
+    for label, extractor in (
+        ("extract, real directory", rules),
+        (f"extract, {len(big.directory)}-apartment directory", big),
+    ):
         for text, state in texts:  # warm caches (regexes, rapidfuzz) before measuring
             extractor.extract_sync(text, state)
         gc.collect()
-        micros = [timed(partial(extractor.extract_sync, text, state))
-                  for _ in range(args.repeat) for text, state in texts]
+        micros = [
+            timed(partial(extractor.extract_sync, text, state))
+            for _ in range(args.repeat)
+            for text, state in texts
+        ]
         summary(label, micros)
     reply_texts = [t for t, _ in replies + confirmations]
-    summary("classify_reply", [timed(partial(classify_reply, t))
-                               for _ in range(args.repeat) for t in reply_texts])
+    summary(
+        "classify_reply",
+        [timed(partial(classify_reply, t)) for _ in range(args.repeat) for t in reply_texts],
+    )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,9 @@ async def keep_synthesizing(stop: asyncio.Event, priority: str) -> int:
     return n
 
 
-async def run(legs: int, seconds: float, rate: int, synth: bool = False,
-              priority: str = "idle") -> dict[str, object]:
+async def run(
+    legs: int, seconds: float, rate: int, synth: bool = False, priority: str = "idle"
+) -> dict[str, object]:
     stop = asyncio.Event()
     synthesizing = asyncio.ensure_future(keep_synthesizing(stop, priority)) if synth else None
     if synth:
@@ -91,12 +92,19 @@ async def run(legs: int, seconds: float, rate: int, synth: bool = False,
     for leg in legs_up:
         leg.close("bench over")
     await srv.stop()
-    jit = np.concatenate([np.abs(np.diff(np.array(a[10:])) - 0.020) for a in arrivals if len(a) > 20]) * 1000
+    jit = (
+        np.concatenate([np.abs(np.diff(np.array(a[10:])) - 0.020) for a in arrivals if len(a) > 20])
+        * 1000
+    )
     tick = np.abs(np.array(list(pacer.intervals)[10:]) - 0.020) * 1000
     frames = sum(len(a) for a in arrivals)
     return {
-        "legs": legs, "rate": rate, "seconds": seconds, "frames": frames,
-        "synthesis_running": synth, "phrases_synthesized": phrases,
+        "legs": legs,
+        "rate": rate,
+        "seconds": seconds,
+        "frames": frames,
+        "synthesis_running": synth,
+        "phrases_synthesized": phrases,
         **({"kokoro_priority": priority} if synth else {}),
         "frames_per_leg_per_s": round(frames / legs / (seconds + 1), 2),
         "jitter_p50_ms": round(float(np.percentile(jit, 50)), 3),
@@ -113,7 +121,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--rate", type=int, default=8000, choices=[8000, 16000])
     ap.add_argument("--synth", action="store_true", help="Kokoro synthesizing throughout")
-    ap.add_argument("--priority", default="idle", choices=["idle", "nice"], help="Kokoro's (tts.kokoro_priority)")
+    ap.add_argument(
+        "--priority",
+        default="idle",
+        choices=["idle", "nice"],
+        help="Kokoro's (tts.kokoro_priority)",
+    )
     a = ap.parse_args()
     configure("warning")
     print(json.dumps(asyncio.run(run(a.legs, a.seconds, a.rate, a.synth, a.priority))))

@@ -41,17 +41,23 @@ def run(label: str, store: RecordStore, n: int) -> None:
     def p(q: float) -> float:
         return costs[min(len(costs) - 1, int(q * len(costs)))]
 
-    print(f"  {label:<10} call path per turn: p50 {p(0.5):6.1f} µs  p99 {p(0.99):6.1f} µs  "
-          f"max {costs[-1]:7.1f} µs  mean {statistics.fmean(costs):6.1f} µs")
-    print(f"  {label:<10} writer: {2 * n} turns committed in {total:.2f} s ({2 * n / total:,.0f}/s; "
-          f"queueing took {queued:.3f} s)")
+    print(
+        f"  {label:<10} call path per turn: p50 {p(0.5):6.1f} µs  p99 {p(0.99):6.1f} µs  "
+        f"max {costs[-1]:7.1f} µs  mean {statistics.fmean(costs):6.1f} µs"
+    )
+    print(
+        f"  {label:<10} writer: {2 * n} turns committed in {total:.2f} s ({2 * n / total:,.0f}/s; "
+        f"queueing took {queued:.3f} s)"
+    )
     writer.close()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--turns", type=int, default=2000)
-    ap.add_argument("--postgres", action="store_true", help="also on a throw-away PostgreSQL (Debian's)")
+    ap.add_argument(
+        "--postgres", action="store_true", help="also on a throw-away PostgreSQL (Debian's)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         run("sqlite", SqliteStore(Path(d) / "bench.sqlite3"), args.turns)

@@ -26,14 +26,19 @@ from tests.harness.fakes.stall import Stall
 
 async def main(runs: int) -> None:
     configure("error")
-    print(f"{'backend':14s} {'stall':13s} {'timeout':>8s}   over the timeout, ms: "
-          f"{'min':>6s} {'median':>7s} {'max':>6s}")
+    print(
+        f"{'backend':14s} {'stall':13s} {'timeout':>8s}   over the timeout, ms: "
+        f"{'min':>6s} {'median':>7s} {'max':>6s}"
+    )
     for backend in BACKENDS:
         for stall in Stall:
             over = [t - TIMEOUT_S[backend] for t in await time_to_fallback(backend, stall, runs)]
-            print(f"{backend:14s} {stall.value:13s} {TIMEOUT_S[backend]:7.1f}s   {'':21s}"
-                  f"{min(over) * 1000:6.1f} {statistics.median(over) * 1000:7.1f} "
-                  f"{max(over) * 1000:6.1f}", flush=True)
+            print(
+                f"{backend:14s} {stall.value:13s} {TIMEOUT_S[backend]:7.1f}s   {'':21s}"
+                f"{min(over) * 1000:6.1f} {statistics.median(over) * 1000:7.1f} "
+                f"{max(over) * 1000:6.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
@@ -41,7 +46,9 @@ if __name__ == "__main__":
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--load", type=int, default=0, help="CPU-bound processes to run beside it")
     args = ap.parse_args()
-    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)]
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)
+    ]
     try:
         print(f"{args.runs} runs each, {args.load} CPU-bound processes beside")
         asyncio.run(main(args.runs))

@@ -49,7 +49,9 @@ def pct(xs: list[float], q: float) -> float:
 
 def hint_for(u: Utterance, prompt: str) -> SttHint:
     if u.kind == "number":  # as the dialog asks "para qual apartamento?"
-        return SttHint(prompt=prompt, choices=apartment_choices(list(Directory.load(DIRECTORY).apartments)))
+        return SttHint(
+            prompt=prompt, choices=apartment_choices(list(Directory.load(DIRECTORY).apartments))
+        )
     if u.kind == "confirmation":
         return CONFIRM_HINT
     if u.kind == "decision":
@@ -59,7 +61,9 @@ def hint_for(u: Utterance, prompt: str) -> SttHint:
     return SttHint(prompt=prompt)
 
 
-def understood(u: Utterance, heard: Input, rules: RuleExtractor, directory: Directory) -> dict[str, str | None]:
+def understood(
+    u: Utterance, heard: Input, rules: RuleExtractor, directory: Directory
+) -> dict[str, str | None]:
     """The details the app takes from what was heard, as the dialog would."""
     if u.kind == "confirmation":
         return {"reply": read_reply(heard, classify_confirmation).value}
@@ -68,8 +72,11 @@ def understood(u: Utterance, heard: Input, rules: RuleExtractor, directory: Dire
     awaiting = {"name": "visitor_name", "number": "apartment"}.get(u.kind)
     e = rules.extract_sync(heard.text or "", VisitState(awaiting=awaiting))  # type: ignore[arg-type]
     res = directory.resolve(e.resident_name, e.apartment)
-    apartment = res.apartments[0].label() if res.status in ("ok", "apartment_only") and len(res.apartments) == 1 \
+    apartment = (
+        res.apartments[0].label()
+        if res.status in ("ok", "apartment_only") and len(res.apartments) == 1
         else None
+    )
     resident = res.matches[0].resident.name if res.status == "ok" and res.matches else None
     visitor = (e.visitor_name or "").split()[0] if e.visitor_name else None
     return {"apartment": apartment, "resident": resident, "visitor": visitor}
@@ -99,12 +106,16 @@ async def evaluate(stt: WhisperStt, prompt: str) -> None:
                 right[u.kind][0] += ok
                 right[u.kind][1] += 1
                 if not ok:
-                    misses.append(f"  {u.kind:12} {voice:8} {u.text!r} -> {t.text!r}: {detail} {got.get(detail)!r}"
-                                  f" (want {want!r})")
+                    misses.append(
+                        f"  {u.kind:12} {voice:8} {u.text!r} -> {t.text!r}: "
+                        f"{detail} {got.get(detail)!r} (want {want!r})"
+                    )
             if u.kind == "decision" and got["reply"] == "yes" and u.expect["reply"] != "yes":
                 unsafe_yes += 1
     total = [0, 0]
-    print(f"key-detail accuracy ({len(UTTERANCES) * len(VOICES)} clips, voices {', '.join(VOICES)}):")
+    print(
+        f"key-detail accuracy ({len(UTTERANCES) * len(VOICES)} clips, voices {', '.join(VOICES)}):"
+    )
     for kind in KINDS:
         r, n = right[kind]
         total[0] += r
@@ -120,10 +131,17 @@ async def evaluate(stt: WhisperStt, prompt: str) -> None:
     print(f"gate openings without a yes: {unsafe_yes}")
     print(f"transcripts flagged unsure (the app confirms them): {unsure}")
     all_lat = [x for xs in latency.values() for x in xs]
-    print("STT latency, short window (ms): " + "  ".join(
-        f"{k} p50 {1000 * pct(v, .5):.0f} p95 {1000 * pct(v, .95):.0f}" for k, v in latency.items()))
-    print(f"  all: p50 {1000 * pct(all_lat, .5):.0f}  p95 {1000 * pct(all_lat, .95):.0f}  "
-          f"max {1000 * max(all_lat):.0f}")
+    print(
+        "STT latency, short window (ms): "
+        + "  ".join(
+            f"{k} p50 {1000 * pct(v, 0.5):.0f} p95 {1000 * pct(v, 0.95):.0f}"
+            for k, v in latency.items()
+        )
+    )
+    print(
+        f"  all: p50 {1000 * pct(all_lat, 0.5):.0f}  p95 {1000 * pct(all_lat, 0.95):.0f}  "
+        f"max {1000 * max(all_lat):.0f}"
+    )
     if misses:
         print("misses:")
         print("\n".join(misses))
@@ -137,14 +155,17 @@ async def full_window(prompt: str, n: int) -> None:
         t0 = time.perf_counter()
         await stt.transcribe(pcm, RATE, SttHint(prompt=prompt))
         lat.append(time.perf_counter() - t0)
-    print(f"STT latency, full 30 s window, {len(lat)} open-turn clips (ms): p50 {1000 * pct(lat, .5):.0f}  "
-          f"p95 {1000 * pct(lat, .95):.0f}")
+    print(
+        f"STT latency, full 30 s window, {len(lat)} open-turn clips (ms): "
+        f"p50 {1000 * pct(lat, 0.5):.0f}  p95 {1000 * pct(lat, 0.95):.0f}"
+    )
     await stt.aclose()
 
 
-async def _conversations(stt: WhisperStt, clips: list[tuple[bytes, SttHint]], calls: int,
-                         seconds: float = 45) -> tuple[list[float], int]:
-    """`calls` conversations for `seconds`: each speaks a clip, waits for its turn, listens 2-5 s."""
+async def _conversations(
+    stt: WhisperStt, clips: list[tuple[bytes, SttHint]], calls: int, seconds: float = 45
+) -> tuple[list[float], int]:
+    """`calls` conversations for `seconds`: each speaks a clip, waits its turn, listens 2-5 s."""
     lat: list[float] = []
     failed = 0
     rng = random.Random(calls)
@@ -167,14 +188,25 @@ async def _conversations(stt: WhisperStt, clips: list[tuple[bytes, SttHint]], ca
     return lat, failed
 
 
-async def capacity(stt: WhisperStt, prompt: str, levels: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16)) -> None:
-    clips = [(natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES]
-    print("capacity (turn latency = endpointing silence + queue + decode; each call one utterance per ~6 s):")
+async def capacity(
+    stt: WhisperStt, prompt: str, levels: tuple[int, ...] = (1, 2, 3, 4, 6, 8, 12, 16)
+) -> None:
+    clips = [
+        (natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES
+    ]
+    print(
+        "capacity (turn latency = endpointing silence + queue + decode; "
+        "each call one utterance per ~6 s):"
+    )
     for calls in levels:
         lat, failed = await _conversations(stt, clips, calls, seconds=60)
-        print(f"  {calls:3} calls: {len(lat)} turns, p50 {pct(lat, .5):.2f} s, p95 {pct(lat, .95):.2f} s, "
-              f"failed {failed}, load average {os.getloadavg()[0]:.1f}", flush=True)
-        if not lat or pct(lat, .5) > 1.5 or failed > len(lat) // 10:
+        print(
+            f"  {calls:3} calls: {len(lat)} turns, "
+            f"p50 {pct(lat, 0.5):.2f} s, p95 {pct(lat, 0.95):.2f} s, "
+            f"failed {failed}, load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        if not lat or pct(lat, 0.5) > 1.5 or failed > len(lat) // 10:
             break
 
 
@@ -195,7 +227,9 @@ async def _ticks(seconds: float) -> list[float]:
 async def jitter(stt: WhisperStt, prompt: str, seconds: float = 20) -> None:
     """Does decoding on the worker thread disturb the event loop's 20 ms clock?"""
     idle = await _ticks(seconds)
-    clips = [(natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES]
+    clips = [
+        (natural_clip(u.text, v, RATE), hint_for(u, prompt)) for u in UTTERANCES for v in VOICES
+    ]
     stop = asyncio.Event()
 
     async def decode() -> None:
@@ -210,26 +244,41 @@ async def jitter(stt: WhisperStt, prompt: str, seconds: float = 20) -> None:
     stop.set()
     await worker
     for name, xs in (("idle", idle), ("decoding back to back", busy)):
-        print(f"20 ms clock lateness, {name}: p50 {1000 * pct(xs, .5):.2f} ms, p99 {1000 * pct(xs, .99):.2f} ms, "
-              f"max {1000 * max(xs):.1f} ms")
+        print(
+            f"20 ms clock lateness, {name}: p50 {1000 * pct(xs, 0.5):.2f} ms, "
+            f"p99 {1000 * pct(xs, 0.99):.2f} ms, max {1000 * max(xs):.1f} ms"
+        )
 
 
 async def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--full", type=int, default=24, help="clips to time with the full 30 s window (0: skip)")
+    ap.add_argument(
+        "--full", type=int, default=24, help="clips to time with the full 30 s window (0: skip)"
+    )
     ap.add_argument("--capacity", action="store_true")
     ap.add_argument("--capacity-only", action="store_true", help="skip the accuracy pass")
-    ap.add_argument("--jitter", action="store_true", help="event-loop clock lateness while decoding")
-    ap.add_argument("--levels", default="1,2,3,4,6,8,12,16", help="simultaneous conversations to try")
+    ap.add_argument(
+        "--jitter", action="store_true", help="event-loop clock lateness while decoding"
+    )
+    ap.add_argument(
+        "--levels", default="1,2,3,4,6,8,12,16", help="simultaneous conversations to try"
+    )
     args = ap.parse_args()
     directory = Directory.load(DIRECTORY)
-    prompt = directory_prompt(dict.fromkeys(r.name for a in directory.apartments for r in a.residents),
-                              [a.label() for a in directory.apartments])
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} on {os.cpu_count()} cores")
+    prompt = directory_prompt(
+        dict.fromkeys(r.name for a in directory.apartments for r in a.residents),
+        [a.label() for a in directory.apartments],
+    )
+    print(
+        f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} on {os.cpu_count()} cores"
+    )
     t0 = time.perf_counter()
     stt = WhisperStt()
-    print(f"model load {time.perf_counter() - t0:.2f} s, workers {stt.workers} x {stt.threads} threads, "
-          f"peak RSS after load {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"model load {time.perf_counter() - t0:.2f} s, "
+        f"workers {stt.workers} x {stt.threads} threads, "
+        f"peak RSS after load {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     for u in UTTERANCES:  # make every clip before timing anything
         for v in VOICES:
             natural_clip(u.text, v, RATE)

@@ -1,6 +1,6 @@
 """TTS: espeak-ng synthesis time per phrase, and cache hit latency (memory, disk).
 
-    python -m bench.bench_tts
+python -m bench.bench_tts
 """
 
 from __future__ import annotations
@@ -46,13 +46,36 @@ async def main() -> None:
                 t0 = time.perf_counter()
                 await fresh.synthesize(text, 8000)
                 disk.append(time.perf_counter() - t0)
-    print(json.dumps({"metric": "espeak-ng synthesis + resample per phrase (uncached)", "phrases": len(phrases),
-                      "mean_ms": round(statistics.mean(synth) * 1000, 1),
-                      "max_ms": round(max(synth) * 1000, 1)}))
-    print(json.dumps({"metric": "TTS cache hit, memory", "n": len(mem), "p50_us": us(mem, 0.5),
-                      "p99_us": us(mem, 0.99)}))
-    print(json.dumps({"metric": "TTS cache hit, disk", "n": len(disk), "p50_us": us(disk, 0.5),
-                      "p99_us": us(disk, 0.99)}))
+    print(
+        json.dumps(
+            {
+                "metric": "espeak-ng synthesis + resample per phrase (uncached)",
+                "phrases": len(phrases),
+                "mean_ms": round(statistics.mean(synth) * 1000, 1),
+                "max_ms": round(max(synth) * 1000, 1),
+            }
+        )
+    )
+    print(
+        json.dumps(
+            {
+                "metric": "TTS cache hit, memory",
+                "n": len(mem),
+                "p50_us": us(mem, 0.5),
+                "p99_us": us(mem, 0.99),
+            }
+        )
+    )
+    print(
+        json.dumps(
+            {
+                "metric": "TTS cache hit, disk",
+                "n": len(disk),
+                "p50_us": us(disk, 0.5),
+                "p99_us": us(disk, 0.99),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -50,13 +50,21 @@ def _seconds(text: str) -> float:
 
 
 @contextlib.asynccontextmanager
-async def started(env: AsteriskEnv, stt: ScriptedTranscriptionServer, speculative_s: float | None,
-                  tts: str) -> AsyncIterator[tuple[Gate, Recorder]]:
+async def started(
+    env: AsteriskEnv, stt: ScriptedTranscriptionServer, speculative_s: float | None, tts: str
+) -> AsyncIterator[tuple[Gate, Recorder]]:
     endpointing = {} if speculative_s is None else {"speculative_seconds": speculative_s}
     ari = AriClient(env.ari_url, env.username, env.password, "portaria-bench", timeout=20)
     try:
-        async with running_gate(env, ari, Phones(env, ari), stt, Path(tempfile.mkdtemp()),
-                                {"tts": {"backend": tts}}, endpointing=endpointing) as gate:
+        async with running_gate(
+            env,
+            ari,
+            Phones(env, ari),
+            stt,
+            Path(tempfile.mkdtemp()),
+            {"tts": {"backend": tts}},
+            endpointing=endpointing,
+        ) as gate:
             yield gate, Recorder(gate.app)
     finally:
         await ari.aclose()
@@ -69,7 +77,10 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
         false, n, uploads = 0, 0, []
         for variant, first in FIRST.items():
             first_s, whole_s = _seconds(first), _seconds(first) + pause + _seconds(ERRAND)
-            stt.by_duration = [(first_s - 0.1, first_s + 0.8, first), (whole_s, whole_s + 1.2, WHOLE)]
+            stt.by_duration = [
+                (first_s - 0.1, first_s + 0.8, first),
+                (whole_s, whole_s + 1.2, WHOLE),
+            ]
             for _ in range(runs):
                 stt.uploads.clear()
                 stt.push("Sim.")
@@ -80,35 +91,62 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
                 d = gate.last_decision()
                 visitor = stt.uploads[:-1]
                 whole = [u for u in visitor if u.duration_s >= whole_s]
-                heard = [t.text for t in gate.app.audit.turns(d.call_id)
-                         if t.kind == "heard" and t.speaker == "visitor"] if d else []
-                ok = (d is not None and d.outcome == "authorized" and len(whole) == 1
-                      and heard[-1:] == [WHOLE] and (variant == "stop" or heard == [WHOLE]))
+                heard = (
+                    [
+                        t.text
+                        for t in gate.app.audit.turns(d.call_id)
+                        if t.kind == "heard" and t.speaker == "visitor"
+                    ]
+                    if d
+                    else []
+                )
+                ok = (
+                    d is not None
+                    and d.outcome == "authorized"
+                    and len(whole) == 1
+                    and heard[-1:] == [WHOLE]
+                    and (variant == "stop" or heard == [WHOLE])
+                )
                 false += not ok
                 n += 1
                 uploads.append(len(visitor))
                 if not ok:
-                    print(f"  not one turn: pause {pause} {variant}: {d and d.outcome} heard {heard} "
-                          f"uploads {[round(u.duration_s, 2) for u in stt.uploads]}", flush=True)
+                    print(
+                        f"  not one turn: pause {pause} {variant}: {d and d.outcome} heard {heard} "
+                        f"uploads {[round(u.duration_s, 2) for u in stt.uploads]}",
+                        flush=True,
+                    )
                 try:
                     onset = speech_onset(*await PhoneCall(phone.channel_id, rec, gate.ari).heard())
                 except FileNotFoundError:
                     onset = None  # the resident was never called: counted above
                 if onset is not None:
                     onsets.append(onset)
-        rows += emit([{"metric": f"false end of turn, pause {pause:.1f} s inside the sentence",
-                       "false": false, "calls": n, "rate_percent": round(100 * false / n, 1),
-                       "visitor_uploads_per_call": uploads}])
+        rows += emit(
+            [
+                {
+                    "metric": f"false end of turn, pause {pause:.1f} s inside the sentence",
+                    "false": false,
+                    "calls": n,
+                    "rate_percent": round(100 * false / n, 1),
+                    "visitor_uploads_per_call": uploads,
+                }
+            ]
+        )
     stt.by_duration = []
-    rows += emit([summary("resident: answer -> first sample of the presentation heard (recording)", onsets)])
+    rows += emit(
+        [summary("resident: answer -> first sample of the presentation heard (recording)", onsets)]
+    )
     return rows
 
 
 async def latency(env: Any, turns: int, tts: str) -> list[dict[str, Any]]:
     rows = []
     for label, spec in (("with speculation (default)", None), ("without speculation", 0.0)):
-        async with (ScriptedTranscriptionServer([]) as stt,
-                    started(env, stt, spec, tts) as (gate, rec)):
+        async with (
+            ScriptedTranscriptionServer([]) as stt,
+            started(env, stt, spec, tts) as (gate, rec),
+        ):
             for r in await bench_turns(gate, rec, turns):
                 r["metric"] = f"{r['metric']} [{label}]"
                 rows.append(r)
@@ -148,7 +186,7 @@ async def _one_turn(stt: Any, pcm: bytes, spec_s: float) -> tuple[float, Specula
     for i in range(0, len(audio) - 319, 320):
         due = t0 + i / 16000
         await asyncio.sleep(max(0.0, due - time.monotonic()))
-        for ev in ep.push(audio[i:i + 320], time.monotonic()):
+        for ev in ep.push(audio[i : i + 320], time.monotonic()):
             if isinstance(ev, SpeechPaused):
                 spec.start(ev.utterance.pcm, 8000, None)
             elif isinstance(ev, SpeechResumed):
@@ -167,8 +205,10 @@ async def main(args: argparse.Namespace) -> None:
     if not args.calls:
         return
     env = asterisk_env()
-    async with (ScriptedTranscriptionServer([]) as stt,
-                started(env, stt, None, args.tts) as (gate, _)):
+    async with (
+        ScriptedTranscriptionServer([]) as stt,
+        started(env, stt, None, args.tts) as (gate, _),
+    ):
         await false_ends(gate, args.pauses, args.runs)
     emit(await latency(env, args.turns, args.tts))
 
@@ -178,8 +218,14 @@ if __name__ == "__main__":
     ap.add_argument("--pauses", type=float, nargs="*", default=[0.3, 0.4, 0.5, 0.6, 0.7])
     ap.add_argument("--runs", type=int, default=2, help="calls per pause and first-part ending")
     ap.add_argument("--turns", type=int, default=4, help="calls per latency run (2 turns each)")
-    ap.add_argument("--whisper", type=int, default=12, help="Kokoro openings for the Whisper run (0: skip)")
+    ap.add_argument(
+        "--whisper", type=int, default=12, help="Kokoro openings for the Whisper run (0: skip)"
+    )
     ap.add_argument("--no-calls", dest="calls", action="store_false", help="skip the Asterisk part")
-    ap.add_argument("--tts", default="espeak", choices=["kokoro", "espeak"],
-                    help="the reply voice (default espeak-ng, as the call tests: no neural cache to warm)")
+    ap.add_argument(
+        "--tts",
+        default="espeak",
+        choices=["kokoro", "espeak"],
+        help="the reply voice (default espeak-ng, as the call tests: no neural cache to warm)",
+    )
     asyncio.run(main(ap.parse_args()))

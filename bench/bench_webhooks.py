@@ -40,8 +40,17 @@ async def main(events: int) -> None:
     stuck = await asyncio.start_server(never_answer, "127.0.0.1", 0)
     stuck_url = f"http://127.0.0.1:{stuck.sockets[0].getsockname()[1]}/stuck"
     bus = EventBus()
-    d = WebhookDispatcher(WebhookSettings(urls=[dead_url(), stuck_url], queue_size=150, timeout_s=0.5,
-                                          max_attempts=3, backoff_s=0.05), bus, "bench-secret")
+    d = WebhookDispatcher(
+        WebhookSettings(
+            urls=[dead_url(), stuck_url],
+            queue_size=150,
+            timeout_s=0.5,
+            max_attempts=3,
+            backoff_s=0.05,
+        ),
+        bus,
+        "bench-secret",
+    )
     await d.start()
     per_event: list[float] = []
     for batch in range(events // 100):
@@ -55,9 +64,11 @@ async def main(events: int) -> None:
     stuck.close()
     await stuck.wait_closed()
     us = sorted(x * 1e6 for x in per_event)
-    print(f"publish, {events} events beside a dead and a stuck receiver: per event median "
-          f"{statistics.median(us):.1f} us, worst batch {us[-1]:.1f} us (budget 50 us); "
-          f"dropped {d.dropped}")
+    print(
+        f"publish, {events} events beside a dead and a stuck receiver: per event median "
+        f"{statistics.median(us):.1f} us, worst batch {us[-1]:.1f} us (budget 50 us); "
+        f"dropped {d.dropped}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,35 +24,64 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:")
 RUNS: list[tuple[Any, ...]] = [
     ("TTS", [PY, "-m", "bench.bench_tts"]),
     ("Kokoro voice", [PY, "-m", "bench.bench_kokoro"]),
-    ("Intelligibility (Whisper WER at telephone quality)", [PY, "-m", "bench.bench_intelligibility"]),
+    (
+        "Intelligibility (Whisper WER at telephone quality)",
+        [PY, "-m", "bench.bench_intelligibility"],
+    ),
     ("NLU", [PY, "-m", "bench.bench_nlu"]),
-    ("Stalled cloud backends: time to the fallback", [PY, "-m", "bench.bench_stalls", "--runs", "20"]),
+    (
+        "Stalled cloud backends: time to the fallback",
+        [PY, "-m", "bench.bench_stalls", "--runs", "20"],
+    ),
     ("Endpointer", [PY, "-m", "bench.bench_endpointer"]),
     ("Webhooks: publishing beside a dead and a stuck receiver", [PY, "-m", "bench.bench_webhooks"]),
-    ("Pacing, 50 legs (socket-level)", [PY, "-m", "bench.bench_pacing", "--legs", "50", "--seconds", "10"]),
-    ("Pacing, 100 legs (socket-level)", [PY, "-m", "bench.bench_pacing", "--legs", "100", "--seconds", "10"]),
-    ("Pacing, 50 legs, Kokoro synthesizing throughout", [PY, "-m", "bench.bench_pacing", "--legs", "50",
-                                                         "--seconds", "10", "--synth"]),
-    ("Calls on the real Asterisk", [PY, "-m", "bench.bench_calls", "--greetings", "10", "--turns", "3"]),
-    ("Turn-taking: false ends of turn, speculative recognition, resident's presentation",
-     [PY, "-m", "bench.bench_turns"]),
-    ("Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
-     [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
-     {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"}),
+    (
+        "Pacing, 50 legs (socket-level)",
+        [PY, "-m", "bench.bench_pacing", "--legs", "50", "--seconds", "10"],
+    ),
+    (
+        "Pacing, 100 legs (socket-level)",
+        [PY, "-m", "bench.bench_pacing", "--legs", "100", "--seconds", "10"],
+    ),
+    (
+        "Pacing, 50 legs, Kokoro synthesizing throughout",
+        [PY, "-m", "bench.bench_pacing", "--legs", "50", "--seconds", "10", "--synth"],
+    ),
+    (
+        "Calls on the real Asterisk",
+        [PY, "-m", "bench.bench_calls", "--greetings", "10", "--turns", "3"],
+    ),
+    (
+        "Turn-taking: false ends of turn, speculative recognition, resident's presentation",
+        [PY, "-m", "bench.bench_turns"],
+    ),
+    (
+        "Soak: 200 mixed calls back to back (20 at a time), then 50 at once",
+        [PY, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/test_soak.py"],
+        {"PORTARIA_SOAK_CALLS": "200", "PORTARIA_SOAK_STREAMS": "20"},
+    ),
 ]
 
 
 def main() -> int:
-    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     failed = 0
     for title, cmd, *extra_env in RUNS:
         print(f"\n== {title}", flush=True)
         t0 = time.monotonic()
         env = {**os.environ, **(extra_env[0] if extra_env else {})}
         # Numbers only: the app's own log lines (timestamped) are left out.
-        with subprocess.Popen(cmd, cwd=HERE.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True) as proc:
+        with subprocess.Popen(
+            cmd,
+            cwd=HERE.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:
                 if not LOG_LINE.match(line):

@@ -37,41 +37,96 @@ def _o(text: str, **expect: str) -> Utterance:
 OPENINGS = (
     _o("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", apartment="501"),
     _o("Oi, vim visitar a Fernanda Oliveira.", resident="Fernanda Oliveira", apartment="404"),
-    _o("Meu nome é Pedro, vim ver o Thiago Mendes.", visitor="Pedro", resident="Thiago Mendes", apartment="101"),
+    _o(
+        "Meu nome é Pedro, vim ver o Thiago Mendes.",
+        visitor="Pedro",
+        resident="Thiago Mendes",
+        apartment="101",
+    ),
     _o("Entrega do iFood para o apartamento cento e dois.", apartment="102"),
     _o("Bom dia, sou a Carla, vou no duzentos e dois.", visitor="Carla", apartment="202"),
-    _o("Vim falar com a Maria das Graças, do mil duzentos e um.", resident="Maria das Graças Santos",
-       apartment="1201"),
+    _o(
+        "Vim falar com a Maria das Graças, do mil duzentos e um.",
+        resident="Maria das Graças Santos",
+        apartment="1201",
+    ),
     _o("Sou o técnico da internet, apartamento trezentos e três.", apartment="303"),
     _o("Oi, é o Marcos, apartamento quatrocentos e quatro.", visitor="Marcos", apartment="404"),
     _o("Tenho uma encomenda para o Daniel dos Reis.", resident="Daniel dos Reis", apartment="501"),
-    _o("Boa noite, vim visitar o Luís Fernando, no cento e dois.", resident="Luís Fernando Costa",
-       apartment="102"),
-    _o("Sou o Bruno, amigo da Rafaela Silva.", visitor="Bruno", resident="Rafaela Silva", apartment="501"),
+    _o(
+        "Boa noite, vim visitar o Luís Fernando, no cento e dois.",
+        resident="Luís Fernando Costa",
+        apartment="102",
+    ),
+    _o(
+        "Sou o Bruno, amigo da Rafaela Silva.",
+        visitor="Bruno",
+        resident="Rafaela Silva",
+        apartment="501",
+    ),
     _o("Apartamento doze do bloco B, por favor.", apartment="12 bloco B"),
     _o("Correio, carta registrada para o quinhentos e um.", apartment="501"),
-    _o("Oi, meu nome é João, vim ver a Simone Araújo.", visitor="João", resident="Simone Araújo",
-       apartment="12 bloco B"),
+    _o(
+        "Oi, meu nome é João, vim ver a Simone Araújo.",
+        visitor="João",
+        resident="Simone Araújo",
+        apartment="12 bloco B",
+    ),
 )
-NAMES = tuple(Utterance("name", t, {"visitor": v}) for t, v in (
-    ("Pedro.", "Pedro"), ("Meu nome é Carla.", "Carla"), ("Sou o Marcos.", "Marcos"),
-    ("João Carlos.", "João"), ("É a Juliana.", "Juliana"), ("Roberto Alves.", "Roberto"),
-    ("Lucas.", "Lucas"), ("Meu nome é Fernando.", "Fernando"),
-))
-NUMBERS = tuple(Utterance("number", t, {"apartment": a}) for t, a in (
-    ("Quinhentos e um.", "501"), ("Cinco zero um.", "501"), ("Cento e um.", "101"),
-    ("Apartamento duzentos e dois.", "202"), ("Quatrocentos e quatro.", "404"),
-    ("Mil duzentos e um.", "1201"), ("Trezentos e três.", "303"), ("Doze, bloco A.", "12 bloco A"),
-))
-CONFIRMATIONS = tuple(Utterance("confirmation", t, {"reply": r}) for t, r in (
-    ("Isso mesmo.", "yes"), ("Isso.", "yes"), ("Sim.", "yes"), ("Certo.", "yes"),
-    ("Não.", "no"), ("Errado.", "no"), ("Não é esse.", "no"), ("Sim, isso mesmo.", "yes"),
-))
-DECISIONS = tuple(Utterance("decision", t, {"reply": r}) for t, r in (
-    ("Sim.", "yes"), ("Pode entrar.", "yes"), ("Pode subir.", "yes"), ("Autorizo.", "yes"),
-    ("Não.", "no"), ("Não autorizo.", "no"), ("Quem é?", "who"), ("Não conheço.", "no"),
-    ("Sim, pode deixar subir.", "yes"), ("Não, não pode.", "no"),
-))
+NAMES = tuple(
+    Utterance("name", t, {"visitor": v})
+    for t, v in (
+        ("Pedro.", "Pedro"),
+        ("Meu nome é Carla.", "Carla"),
+        ("Sou o Marcos.", "Marcos"),
+        ("João Carlos.", "João"),
+        ("É a Juliana.", "Juliana"),
+        ("Roberto Alves.", "Roberto"),
+        ("Lucas.", "Lucas"),
+        ("Meu nome é Fernando.", "Fernando"),
+    )
+)
+NUMBERS = tuple(
+    Utterance("number", t, {"apartment": a})
+    for t, a in (
+        ("Quinhentos e um.", "501"),
+        ("Cinco zero um.", "501"),
+        ("Cento e um.", "101"),
+        ("Apartamento duzentos e dois.", "202"),
+        ("Quatrocentos e quatro.", "404"),
+        ("Mil duzentos e um.", "1201"),
+        ("Trezentos e três.", "303"),
+        ("Doze, bloco A.", "12 bloco A"),
+    )
+)
+CONFIRMATIONS = tuple(
+    Utterance("confirmation", t, {"reply": r})
+    for t, r in (
+        ("Isso mesmo.", "yes"),
+        ("Isso.", "yes"),
+        ("Sim.", "yes"),
+        ("Certo.", "yes"),
+        ("Não.", "no"),
+        ("Errado.", "no"),
+        ("Não é esse.", "no"),
+        ("Sim, isso mesmo.", "yes"),
+    )
+)
+DECISIONS = tuple(
+    Utterance("decision", t, {"reply": r})
+    for t, r in (
+        ("Sim.", "yes"),
+        ("Pode entrar.", "yes"),
+        ("Pode subir.", "yes"),
+        ("Autorizo.", "yes"),
+        ("Não.", "no"),
+        ("Não autorizo.", "no"),
+        ("Quem é?", "who"),
+        ("Não conheço.", "no"),
+        ("Sim, pode deixar subir.", "yes"),
+        ("Não, não pode.", "no"),
+    )
+)
 
 UTTERANCES: tuple[Utterance, ...] = OPENINGS + NAMES + NUMBERS + CONFIRMATIONS + DECISIONS
 KINDS: tuple[Kind, ...] = ("opening", "name", "number", "confirmation", "decision")

@@ -44,8 +44,10 @@ async def ari(aenv: AsteriskEnv) -> AsyncIterator[AriClient]:
     try:
         await client.info()
     except AriError as exc:
-        pytest.fail(f"the real Asterisk is not reachable at {aenv.ari_url}: {exc} "
-                    "(make test starts the sandbox; set PORTARIA_ARI_URL for another Asterisk)")
+        pytest.fail(
+            f"the real Asterisk is not reachable at {aenv.ari_url}: {exc} "
+            "(make test starts the sandbox; set PORTARIA_ARI_URL for another Asterisk)"
+        )
     yield client
     await client.aclose()
 
@@ -81,8 +83,14 @@ def keypad_only() -> bool:
 
 
 @pytest.fixture
-async def gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None,
-               stt_server: ScriptedTranscriptionServer, tmp_path: Path, phones: Phones,
-               keypad_only: bool) -> AsyncIterator[Gate]:
+async def gate(
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    clean_asterisk: None,
+    stt_server: ScriptedTranscriptionServer,
+    tmp_path: Path,
+    phones: Phones,
+    keypad_only: bool,
+) -> AsyncIterator[Gate]:
     async with running_gate(aenv, ari, phones, stt_server, tmp_path, keypad_only=keypad_only) as g:
         yield g

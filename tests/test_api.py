@@ -67,7 +67,11 @@ PROTECTED: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/openapi.json", None),
     ("GET", "/api/decisions", None),
     ("GET", f"/api/calls/{0:032x}", None),
-    ("GET", "/api/events", None),  # plain HTTP: 426 once authenticated (the WebSocket is tested in test_console)
+    (
+        "GET",
+        "/api/events",
+        None,
+    ),  # plain HTTP: 426 once authenticated (the WebSocket is tested in test_console)
     ("GET", "/dashboard", None),
 ]
 IDS = [f"{m} {p}" for m, p, _ in PROTECTED]
@@ -96,12 +100,19 @@ async def test_healthz_needs_no_token(client: httpx.AsyncClient) -> None:
     r = await client.get("/healthz")
     assert r.status_code == 200
     assert r.json() == {"status": "ok"}
-    assert (await client.get("/healthz", headers={"Authorization": "Bearer wrong"})).status_code == 200
+    assert (
+        await client.get("/healthz", headers={"Authorization": "Bearer wrong"})
+    ).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path", "body"), PROTECTED, ids=IDS)
-async def test_protected_without_token(client: httpx.AsyncClient, fake: FakeController,
-                                       method: str, path: str, body: dict[str, Any] | None) -> None:
+async def test_protected_without_token(
+    client: httpx.AsyncClient,
+    fake: FakeController,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
     r = await client.request(method, path, json=body)
     assert r.status_code == 401
     assert r.headers["www-authenticate"].startswith("Bearer")
@@ -109,13 +120,38 @@ async def test_protected_without_token(client: httpx.AsyncClient, fake: FakeCont
     assert fake.hangups == [] and fake.reloads == 0
 
 
-@pytest.mark.parametrize("auth", [
-    f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer", f"Bearer {TOKEN.upper()}", f"Basic {TOKEN}", TOKEN,
-    f"Token {TOKEN}", f"Bearer{TOKEN}",
-], ids=["longer", "shorter", "no-credentials", "case", "basic-scheme", "no-scheme", "other-scheme", "no-space"])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        f"Bearer {TOKEN}x",
+        f"Bearer {TOKEN[:-1]}",
+        "Bearer",
+        f"Bearer {TOKEN.upper()}",
+        f"Basic {TOKEN}",
+        TOKEN,
+        f"Token {TOKEN}",
+        f"Bearer{TOKEN}",
+    ],
+    ids=[
+        "longer",
+        "shorter",
+        "no-credentials",
+        "case",
+        "basic-scheme",
+        "no-scheme",
+        "other-scheme",
+        "no-space",
+    ],
+)
 @pytest.mark.parametrize(("method", "path", "body"), PROTECTED, ids=IDS)
-async def test_protected_with_wrong_token(client: httpx.AsyncClient, fake: FakeController, auth: str,
-                                          method: str, path: str, body: dict[str, Any] | None) -> None:
+async def test_protected_with_wrong_token(
+    client: httpx.AsyncClient,
+    fake: FakeController,
+    auth: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
     r = await client.request(method, path, json=body, headers={"Authorization": auth})
     assert r.status_code == 401
     assert r.headers["www-authenticate"].startswith("Bearer")
@@ -128,8 +164,9 @@ async def test_non_ascii_authorization_is_401_not_500(client: httpx.AsyncClient)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), PROTECTED, ids=IDS)
-async def test_protected_with_token(client: httpx.AsyncClient, method: str, path: str,
-                                    body: dict[str, Any] | None) -> None:
+async def test_protected_with_token(
+    client: httpx.AsyncClient, method: str, path: str, body: dict[str, Any] | None
+) -> None:
     r = await client.request(method, path, json=body, headers=AUTH)
     assert r.status_code == (426 if path == "/api/events" else 200), r.text
 
@@ -160,7 +197,9 @@ async def test_empty_token_is_no_token(fake: FakeController) -> None:
     await srv.start()
     try:
         async with _client(srv) as c:
-            assert (await c.get("/api/status", headers={"Authorization": "Bearer x"})).status_code == 503
+            assert (
+                await c.get("/api/status", headers={"Authorization": "Bearer x"})
+            ).status_code == 503
     finally:
         await srv.stop()
 
@@ -174,16 +213,23 @@ async def test_status_lists_sessions(client: httpx.AsyncClient) -> None:
     assert c1["roles"] == ["visitor", "resident"]
 
 
-@pytest.mark.parametrize(("call_id", "role"), [("c1", "visitor"), ("c1", "resident"), ("c2", "visitor")])
-async def test_hangup_ok(client: httpx.AsyncClient, fake: FakeController, call_id: str, role: str) -> None:
+@pytest.mark.parametrize(
+    ("call_id", "role"), [("c1", "visitor"), ("c1", "resident"), ("c2", "visitor")]
+)
+async def test_hangup_ok(
+    client: httpx.AsyncClient, fake: FakeController, call_id: str, role: str
+) -> None:
     r = await client.post("/api/hangup", json={"call_id": call_id, "role": role}, headers=AUTH)
     assert r.status_code == 200
     assert r.json() == {"ok": True}
     assert fake.hangups == [(call_id, role)]
 
 
-@pytest.mark.parametrize(("call_id", "role"), [("nope", "visitor"), ("c2", "resident")],
-                         ids=["unknown-call", "role-not-on-call"])
+@pytest.mark.parametrize(
+    ("call_id", "role"),
+    [("nope", "visitor"), ("c2", "resident")],
+    ids=["unknown-call", "role-not-on-call"],
+)
 async def test_hangup_not_found(client: httpx.AsyncClient, call_id: str, role: str) -> None:
     r = await client.post("/api/hangup", json={"call_id": call_id, "role": role}, headers=AUTH)
     assert r.status_code == 404
@@ -192,12 +238,16 @@ async def test_hangup_not_found(client: httpx.AsyncClient, call_id: str, role: s
 
 async def test_hangup_odd_call_ids(client: httpx.AsyncClient) -> None:
     # Non-ASCII is echoed back (escaped JSON); a lone surrogate is a 422, never a 500.
-    r = await client.post("/api/hangup", json={"call_id": "port\u00e3o \U0001f6aa", "role": "visitor"},
-                          headers=AUTH)
+    r = await client.post(
+        "/api/hangup", json={"call_id": "port\u00e3o \U0001f6aa", "role": "visitor"}, headers=AUTH
+    )
     assert r.status_code == 404
     assert r.json()["error"] == "no active call port\u00e3o \U0001f6aa with role visitor"
-    r = await client.post("/api/hangup", content=b'{"call_id": "\\ud800", "role": "visitor"}',
-                          headers={**AUTH, "Content-Type": "application/json"})
+    r = await client.post(
+        "/api/hangup",
+        content=b'{"call_id": "\\ud800", "role": "visitor"}',
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "call_id"
 
@@ -221,10 +271,15 @@ BAD_BODIES: list[tuple[str, bytes, int, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("body", "status", "field"), [b[1:] for b in BAD_BODIES], ids=[b[0] for b in BAD_BODIES])
-async def test_hangup_bad_body(client: httpx.AsyncClient, fake: FakeController,
-                               body: bytes, status: int, field: str) -> None:
-    r = await client.post("/api/hangup", content=body, headers={**AUTH, "Content-Type": "application/json"})
+@pytest.mark.parametrize(
+    ("body", "status", "field"), [b[1:] for b in BAD_BODIES], ids=[b[0] for b in BAD_BODIES]
+)
+async def test_hangup_bad_body(
+    client: httpx.AsyncClient, fake: FakeController, body: bytes, status: int, field: str
+) -> None:
+    r = await client.post(
+        "/api/hangup", content=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert r.status_code == status, r.text
     err = r.json()
     assert field in err["error"]
@@ -244,13 +299,18 @@ async def test_hangup_reports_every_bad_field(client: httpx.AsyncClient) -> None
 
 async def test_hangup_body_too_large(client: httpx.AsyncClient) -> None:
     body = json.dumps({"call_id": "c" * 100_000, "role": "visitor"}).encode()
-    r = await client.post("/api/hangup", content=body, headers={**AUTH, "Content-Type": "application/json"})
+    r = await client.post(
+        "/api/hangup", content=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert r.status_code == 413
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the stream limit applies
         for _ in range(100):
             yield b" " * 1024
-    r = await client.post("/api/hangup", content=chunks(), headers={**AUTH, "Content-Type": "application/json"})
+
+    r = await client.post(
+        "/api/hangup", content=chunks(), headers={**AUTH, "Content-Type": "application/json"}
+    )
     assert r.status_code == 413
 
 
@@ -261,12 +321,16 @@ async def test_reload(client: httpx.AsyncClient, fake: FakeController) -> None:
     fake.reload_result = (False, "config.yaml: line 3: ari.url: needs a restart")
     r = await client.post("/api/reload", headers=AUTH)
     assert r.status_code == 409
-    assert r.json() == {"applied": False, "message": "config.yaml: line 3: ari.url: needs a restart"}
+    assert r.json() == {
+        "applied": False,
+        "message": "config.yaml: line 3: ari.url: needs a restart",
+    }
     assert fake.reloads == 2
 
 
-async def test_controller_error_is_500_and_server_survives(client: httpx.AsyncClient,
-                                                           fake: FakeController) -> None:
+async def test_controller_error_is_500_and_server_survives(
+    client: httpx.AsyncClient, fake: FakeController
+) -> None:
     fake.fail = True
     r = await client.get("/api/status", headers=AUTH)
     assert r.status_code == 500
@@ -293,8 +357,13 @@ async def test_metrics(client: httpx.AsyncClient, fake: FakeController) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain")
     text = r.text
-    for name in ("portaria_calls_total", "portaria_stage_latency_seconds", "portaria_backend_errors_total",
-                 "portaria_audiosocket_protocol_errors_total", "portaria_pacing_jitter_seconds"):
+    for name in (
+        "portaria_calls_total",
+        "portaria_stage_latency_seconds",
+        "portaria_backend_errors_total",
+        "portaria_audiosocket_protocol_errors_total",
+        "portaria_pacing_jitter_seconds",
+    ):
         assert f"# TYPE {name.removesuffix('_total')}" in text, name
     # Pre-created series: present even before any call (other tests may have observed some).
     assert 'portaria_stage_latency_seconds_bucket{le="0.6",stage="greeting"}' in text
@@ -305,14 +374,18 @@ async def test_metrics(client: httpx.AsyncClient, fake: FakeController) -> None:
 
 
 async def test_metrics_openmetrics_on_request(client: httpx.AsyncClient) -> None:
-    r = await client.get("/metrics", headers={**AUTH, "Accept": "application/openmetrics-text; version=1.0.0"})
+    r = await client.get(
+        "/metrics", headers={**AUTH, "Accept": "application/openmetrics-text; version=1.0.0"}
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/openmetrics-text")
     assert r.text.rstrip().endswith("# EOF")
 
 
 def test_stage_timer_observes_on_error() -> None:
-    before = REGISTRY.get_sample_value("portaria_stage_latency_seconds_count", {"stage": "nlu"}) or 0.0
+    before = (
+        REGISTRY.get_sample_value("portaria_stage_latency_seconds_count", {"stage": "nlu"}) or 0.0
+    )
     with pytest.raises(ValueError), stage_timer("nlu"):
         raise ValueError
     after = REGISTRY.get_sample_value("portaria_stage_latency_seconds_count", {"stage": "nlu"})
@@ -328,12 +401,20 @@ async def test_openapi_document(client: httpx.AsyncClient, fake: FakeController)
     doc = r.json()
     validate_openapi(doc)
     assert doc["openapi"].startswith("3.")
-    served = {(route.path, m.lower()) for route in build_app(fake, TOKEN).routes
-              if isinstance(route, Route) for m in (route.methods or ()) if m != "HEAD"}
+    served = {
+        (route.path, m.lower())
+        for route in build_app(fake, TOKEN).routes
+        if isinstance(route, Route)
+        for m in (route.methods or ())
+        if m != "HEAD"
+    }
     documented = {(path, m) for path, ops in doc["paths"].items() for m in ops}
     assert served == documented
     assert doc["paths"]["/healthz"]["get"]["security"] == []
-    assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
     hangup = doc["paths"]["/api/hangup"]["post"]
     assert {"200", "400", "401", "404", "422", "503"} <= set(hangup["responses"])
     req = doc["components"]["schemas"]["HangupRequest"]
@@ -345,19 +426,34 @@ async def test_openapi_document(client: httpx.AsyncClient, fake: FakeController)
 async def test_openapi_responses_match_schemas(client: httpx.AsyncClient) -> None:
     """What the server answers validates against the schema it documents."""
     from jsonschema import Draft202012Validator
+
     doc = build_openapi()
     schemas = doc["components"]["schemas"]
 
     def check(name: str, instance: Any) -> None:
         # Refs point at #/components/schemas/...: give the root schema that path.
-        Draft202012Validator({**schemas[name], "components": {"schemas": schemas}}).validate(instance)
+        Draft202012Validator({**schemas[name], "components": {"schemas": schemas}}).validate(
+            instance
+        )
 
     check("StatusResponse", (await client.get("/api/status", headers=AUTH)).json())
-    check("OkResponse", (await client.post("/api/hangup", json={"call_id": "c1", "role": "visitor"},
-                                           headers=AUTH)).json())
-    check("ErrorResponse", (await client.post("/api/hangup", json={"call_id": "x", "role": "visitor"},
-                                              headers=AUTH)).json())
-    check("ValidationErrorResponse", (await client.post("/api/hangup", json={}, headers=AUTH)).json())
+    check(
+        "OkResponse",
+        (
+            await client.post(
+                "/api/hangup", json={"call_id": "c1", "role": "visitor"}, headers=AUTH
+            )
+        ).json(),
+    )
+    check(
+        "ErrorResponse",
+        (
+            await client.post("/api/hangup", json={"call_id": "x", "role": "visitor"}, headers=AUTH)
+        ).json(),
+    )
+    check(
+        "ValidationErrorResponse", (await client.post("/api/hangup", json={}, headers=AUTH)).json()
+    )
     check("ReloadResponse", (await client.post("/api/reload", headers=AUTH)).json())
     check("HealthResponse", (await client.get("/healthz")).json())
     check("DecisionsResponse", (await client.get("/api/decisions", headers=AUTH)).json())
@@ -366,7 +462,9 @@ async def test_openapi_responses_match_schemas(client: httpx.AsyncClient) -> Non
 
 
 async def test_decisions(client: httpx.AsyncClient) -> None:
-    r = await client.get("/api/decisions", params={"limit": "2", "condominium": "apoena"}, headers=AUTH)
+    r = await client.get(
+        "/api/decisions", params={"limit": "2", "condominium": "apoena"}, headers=AUTH
+    )
     assert r.status_code == 200
     assert [d["call_id"] for d in r.json()["decisions"]] == [f"{3:032x}", f"{1:032x}"]
     assert len((await client.get("/api/decisions", headers=AUTH)).json()["decisions"]) == 5
@@ -415,15 +513,23 @@ async def test_schemathesis_fuzz(server: ApiServer) -> None:
             # a wrong Authorization header has its own tests above.
             modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if op.body.items else [])
             for mode in modes:
-                @settings(max_examples=40, deadline=None, database=None, derandomize=True,
-                          phases=[Phase.explicit, Phase.generate],
-                          suppress_health_check=list(HealthCheck))
+
+                @settings(
+                    max_examples=40,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
                 @given(op.as_strategy(generation_mode=mode))
                 def run(case: Any) -> None:
                     # /api/events is a WebSocket: over plain HTTP its documented answer is 426,
                     # which this check would count as rejecting valid data.
                     excluded = [positive_data_acceptance] if case.path == "/api/events" else []
-                    case.call_and_validate(base_url=base_url, headers=AUTH, excluded_checks=excluded)
+                    case.call_and_validate(
+                        base_url=base_url, headers=AUTH, excluded_checks=excluded
+                    )
 
                 run()
                 ran.append(f"{op.method.upper()} {op.path} {mode.value}")

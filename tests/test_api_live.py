@@ -27,7 +27,9 @@ async def test_operator_hangs_up_a_live_call_over_the_api(
             status = (await http.get("/api/status")).json()
             assert [s["call_id"] for s in status["active_sessions"]] == [call_id]
             assert status["ari_connected"] is True
-            assert (await http.post("/api/hangup", json={"call_id": call_id, "role": "resident"})).status_code == 404
+            assert (
+                await http.post("/api/hangup", json={"call_id": call_id, "role": "resident"})
+            ).status_code == 404
             r = await http.post("/api/hangup", json={"call_id": call_id, "role": "visitor"})
             assert r.status_code == 200, r.text
         took = await phone.wait_hung_up(timeout=10)
@@ -47,8 +49,10 @@ async def test_reload_applies_to_new_calls_and_keeps_the_live_one(
         cfg = yaml.safe_load((tmp_path / "config.yaml").read_text())
         cfg["condominiums"]["apoena"]["phrases"] = {"greeting": "Portaria nova, boa noite."}
         (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{svc.api.port}",
-                                     headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{svc.api.port}",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ) as http:
             r = await http.post("/api/reload")
             assert r.status_code == 200, r.text
             # A broken file is refused and the running config kept.

@@ -31,14 +31,19 @@ def test_header_is_kind_then_big_endian_length() -> None:
 
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.name)
 def test_every_kind_round_trips(kind: Kind) -> None:
-    payload = {Kind.UUID: uuid.uuid4().bytes, Kind.DTMF: b"5", Kind.HANGUP: b"", Kind.ERROR: b"\x01"}.get(
-        kind, b"\x00\x01" * (AUDIO_RATES.get(kind, 8000) // 50)
-    )
+    payload = {
+        Kind.UUID: uuid.uuid4().bytes,
+        Kind.DTMF: b"5",
+        Kind.HANGUP: b"",
+        Kind.ERROR: b"\x01",
+    }.get(kind, b"\x00\x01" * (AUDIO_RATES.get(kind, 8000) // 50))
     (msg,) = Decoder().feed(encode(kind, payload))
     assert msg == Message(kind, payload)
 
 
-@pytest.mark.parametrize("rate,kind,size", [(8000, 0x10, 320), (16000, 0x12, 640), (48000, 0x16, 1920)])
+@pytest.mark.parametrize(
+    "rate,kind,size", [(8000, 0x10, 320), (16000, 0x12, 640), (48000, 0x16, 1920)]
+)
 def test_audio_kind_matches_rate(rate: int, kind: int, size: int) -> None:
     wire = encode_audio(b"\x00" * size, rate)
     assert wire[0] == kind and int.from_bytes(wire[1:3], "big") == size
@@ -92,8 +97,12 @@ def test_unknown_kind_is_a_protocol_error() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(ALL_KINDS), st.binary(max_size=700)), max_size=20), st.data())
-def test_any_split_of_valid_messages_decodes_identically(msgs: list[tuple[Kind, bytes]], data: st.DataObject) -> None:
+@given(
+    st.lists(st.tuples(st.sampled_from(ALL_KINDS), st.binary(max_size=700)), max_size=20), st.data()
+)
+def test_any_split_of_valid_messages_decodes_identically(
+    msgs: list[tuple[Kind, bytes]], data: st.DataObject
+) -> None:
     wire = b"".join(encode(k, p) for k, p in msgs)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(wire)), max_size=10)))
     dec = Decoder()

@@ -16,15 +16,22 @@ from tests.harness.asterisk import REPO
 
 def _config(tmp_path: Path) -> Path:
     cfg = tmp_path / "config.yaml"
-    cfg.write_text(f"audit:\n  path: {tmp_path / 'audit.sqlite3'}\n"
-                   f"condominiums:\n  apoena:\n    directory: {REPO / 'data/apartamentos.json'}\n"
-                   f"  jardins:\n    directory: {REPO / 'data/jardins.json'}\n")
+    cfg.write_text(
+        f"audit:\n  path: {tmp_path / 'audit.sqlite3'}\n"
+        f"condominiums:\n  apoena:\n    directory: {REPO / 'data/apartamentos.json'}\n"
+        f"  jardins:\n    directory: {REPO / 'data/jardins.json'}\n"
+    )
     return cfg
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
-                          cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def test_audit_lists_and_exports_decisions_filtered(tmp_path: Path) -> None:
@@ -32,9 +39,22 @@ def test_audit_lists_and_exports_decisions_filtered(tmp_path: Path) -> None:
     store = AuditStore(tmp_path / "audit.sqlite3")
     day = 86400.0
     now = time.time()
-    store.record(Decision("apoena", "authorized", "resident", "c1", visitor_name="Pedro da Silva",
-                          apartment="501", resident="Rafaela Silva", gate_opened=True, ts=now))
-    store.record(Decision("apoena", "denied", "resident_dtmf", "c2", apartment="404", ts=now - 2 * day))
+    store.record(
+        Decision(
+            "apoena",
+            "authorized",
+            "resident",
+            "c1",
+            visitor_name="Pedro da Silva",
+            apartment="501",
+            resident="Rafaela Silva",
+            gate_opened=True,
+            ts=now,
+        )
+    )
+    store.record(
+        Decision("apoena", "denied", "resident_dtmf", "c2", apartment="404", ts=now - 2 * day)
+    )
     store.record(Decision("jardins", "no_answer", "system", "c3", apartment="11", ts=now))
     store.close()
 
@@ -55,22 +75,33 @@ def test_audit_lists_and_exports_decisions_filtered(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "--since 'yesterday' is not a date" in bad.stderr
 
 
-def test_an_audit_file_from_before_the_caller_column_gains_it_and_keeps_its_rows(tmp_path: Path) -> None:
+def test_an_audit_file_from_before_the_caller_column_gains_it_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
     import sqlite3
 
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path)
-    old.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL,
-        condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT, apartment TEXT, resident TEXT,
-        outcome TEXT NOT NULL, decided_by TEXT NOT NULL, gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
+    old.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL, condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT,
+        apartment TEXT, resident TEXT, outcome TEXT NOT NULL, decided_by TEXT NOT NULL,
+        gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
         visitor_channel TEXT, resident_channel TEXT, dialed TEXT);
         INSERT INTO decisions (ts, condominium, outcome, decided_by, gate_opened, call_id)
         VALUES (1.0, 'apoena', 'denied', 'resident', 0, 'old-call');""")
     old.commit()
     old.close()
     store = AuditStore(path)
-    store.record(Decision(condominium="apoena", outcome="authorized", decided_by="resident", call_id="new",
-                          gate_opened=True, caller="7100"))
+    store.record(
+        Decision(
+            condominium="apoena",
+            outcome="authorized",
+            decided_by="resident",
+            call_id="new",
+            gate_opened=True,
+            caller="7100",
+        )
+    )
     rows = store.query()
     store.close()
     assert [(r.call_id, r.caller) for r in rows] == [("new", "7100"), ("old-call", None)]

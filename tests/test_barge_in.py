@@ -21,8 +21,10 @@ from tests.harness.audio import build_timeline
 from tests.harness.live import wait_clean
 from tests.harness.phone import Phones, frame_rms
 
-LONG_PROMPT = ("Olá! Este é um aviso longo da portaria do condomínio. Por favor, aguarde enquanto "
-               "explicamos todas as regras de entrada, de saída e de estacionamento do prédio.")
+LONG_PROMPT = (
+    "Olá! Este é um aviso longo da portaria do condomínio. Por favor, aguarde enquanto "
+    "explicamos todas as regras de entrada, de saída e de estacionamento do prédio."
+)
 
 
 def _read(path: Path) -> tuple[np.ndarray, int]:
@@ -30,7 +32,9 @@ def _read(path: Path) -> tuple[np.ndarray, int]:
         return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2"), w.getframerate()
 
 
-def _onset_ms(x: np.ndarray, rate: int, threshold: float = 300.0, after_ms: float = 0.0) -> float | None:
+def _onset_ms(
+    x: np.ndarray, rate: int, threshold: float = 300.0, after_ms: float = 0.0
+) -> float | None:
     n = rate // 1000  # 1 ms resolution
     a = np.abs(x.astype(np.float64))
     start = int(after_ms * n)
@@ -61,10 +65,10 @@ async def test_caller_speaking_over_a_long_prompt_stops_it_within_100_ms(
     speech_at = _onset_ms(said, rate)
     assert speech_at is not None, "the phone's speech is not in its own recording"
     # The prompt was playing when the caller began...
-    assert (frame_rms(heard, rate)[int(speech_at / 20) - 10: int(speech_at / 20)] > 300).any()
+    assert (frame_rms(heard, rate)[int(speech_at / 20) - 10 : int(speech_at / 20)] > 300).any()
     # ...and the last prompt sample heard comes at most 100 ms after that.
     rms_1ms = np.abs(heard.astype(np.float64))
-    tail = np.flatnonzero(rms_1ms[int(speech_at * rate / 1000):] > 300)
+    tail = np.flatnonzero(rms_1ms[int(speech_at * rate / 1000) :] > 300)
     stop_after = (tail[-1] / (rate / 1000)) if tail.size else 0.0
     print(f"barge-in: prompt stopped {stop_after:.0f} ms after the caller's first sample")
     # The product's promise, kept as it is. Measured in the phone's own recording:

@@ -16,7 +16,9 @@ from tests.harness.live import live_service, wait_clean
 from tests.harness.phone import Phones, dominant_frequency, frame_rms, speech_onset
 
 
-async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
     phone = await phones.dial("100", wait=4)
     await phone.wait_hung_up(timeout=15)
     x, rate = await phone.heard()
@@ -32,7 +34,9 @@ async def test_visitor_hears_greeting_and_hanging_up_leaves_nothing(app: Service
     assert (chans, bridges, n) == ([], [], 0)
 
 
-async def test_app_hangs_up_over_ari_and_leaves_nothing(app: Service, phones: Phones, ari: AriClient) -> None:
+async def test_app_hangs_up_over_ari_and_leaves_nothing(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
     calls: list[weakref.ref[Call]] = []
 
     async def greet_then_hang_up(call: Call, settings: Settings) -> None:
@@ -111,23 +115,31 @@ async def _simultaneous_calls(app: Service, phones: Phones, ari: AriClient, n: i
         assert loud.size >= 50, f"caller {caller} heard {loud.size * 20} ms of audio"
         seg = x[loud[0] * rate // 50 : (loud[-1] + 1) * rate // 50]
         heard = dominant_frequency(seg, rate)
-        assert abs(heard - freq_of(caller)) < 15, f"caller {caller} heard {heard:.0f} Hz, expected {freq_of(caller):.0f}"
+        assert abs(heard - freq_of(caller)) < 15, (
+            f"caller {caller} heard {heard:.0f} Hz, expected {freq_of(caller):.0f}"
+        )
     chans, bridges, sessions = await wait_clean(ari, app)
     assert (chans, bridges, sessions) == ([], [], 0)
 
 
-async def test_two_simultaneous_calls_each_hear_their_own_audio(app: Service, phones: Phones, ari: AriClient) -> None:
+async def test_two_simultaneous_calls_each_hear_their_own_audio(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
     await _simultaneous_calls(app, phones, ari, 2)
 
 
-async def test_ten_simultaneous_calls_each_hear_their_own_audio(app: Service, phones: Phones, ari: AriClient) -> None:
+async def test_ten_simultaneous_calls_each_hear_their_own_audio(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
     await _simultaneous_calls(app, phones, ari, 10)
 
 
 async def test_each_gate_extension_reaches_its_own_condominium(
     aenv: object, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: object
 ) -> None:
-    """100 → apoena, 200 → jardins (condominiums/jardins.yaml), from the shipped config and dialplan."""
+    """100 → apoena, 200 → jardins (condominiums/jardins.yaml).
+
+    From the shipped config and dialplan."""
     from pathlib import Path
 
     from app.config import load_config
@@ -135,13 +147,15 @@ async def test_each_gate_extension_reaches_its_own_condominium(
 
     assert isinstance(aenv, AsteriskEnv) and isinstance(tmp_path, Path)
     s = load_config(REPO / "config.yaml")
-    s = s.model_copy(update={
-        "ari": s.ari.model_copy(update={"url": aenv.ari_url}),
-        "media": s.media.model_copy(update={"visitor_port": 0, "resident_port": 0}),
-        "api": s.api.model_copy(update={"port": 0}),
-        "log": s.log.model_copy(update={"file": None}),
-        "audit": s.audit.model_copy(update={"path": str(tmp_path / "a.sqlite3")}),
-    })
+    s = s.model_copy(
+        update={
+            "ari": s.ari.model_copy(update={"url": aenv.ari_url}),
+            "media": s.media.model_copy(update={"visitor_port": 0, "resident_port": 0}),
+            "api": s.api.model_copy(update={"port": 0}),
+            "log": s.log.model_copy(update={"file": None}),
+            "audit": s.audit.model_copy(update={"path": str(tmp_path / "a.sqlite3")}),
+        }
+    )
     seen: dict[str, str] = {}
 
     async def note(call: Call, settings: Settings) -> None:

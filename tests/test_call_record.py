@@ -19,7 +19,11 @@ def test_the_decision_is_made_from_the_record_once() -> None:
     d = decide(r, Outcome.AUTHORIZED, "resident", gate_opened=True, audit=rows.append)
     assert rows == [d] and r.outcome is Outcome.AUTHORIZED
     assert (d.call_id, d.condominium, d.visitor_channel, d.caller) == (
-        "c-1", "apoena", "chan-v", "7301")
+        "c-1",
+        "apoena",
+        "chan-v",
+        "7301",
+    )
     assert d.dialed == "1003021,1003022" and d.gate_opened
     # A second decision (the visitor hanging up during the goodbye) changes nothing.
     assert decide(r, Outcome.VISITOR_LEFT, "system", audit=rows.append) is d and rows == [d]
@@ -30,8 +34,12 @@ def test_outcome_is_written_as_its_plain_value() -> None:
     d = decide(r, Outcome.NOT_RESOLVED, "system")
     assert type(d.outcome) is str and d.outcome == "not_resolved"
     assert json.loads(json.dumps(asdict(d)))["outcome"] == "not_resolved"
-    assert decision_event(d) == {"outcome": "not_resolved", "gate_opened": False, "apartment": None,
-                                 "resident": None}
+    assert decision_event(d) == {
+        "outcome": "not_resolved",
+        "gate_opened": False,
+        "apartment": None,
+        "resident": None,
+    }
 
 
 def test_the_api_shows_every_column_of_the_record() -> None:

@@ -46,7 +46,13 @@ async def _authorized_call(g: Gate) -> Any:
 
 # Its own gate (recording whole calls), so it runs before first_call's gate starts.
 async def test_a_whole_call_recording_has_each_party_and_what_they_heard(
-        aenv: AsteriskEnv, ari: Any, clean_asterisk: None, stt_server: Any, tmp_path: Path, phones: Phones) -> None:
+    aenv: AsteriskEnv,
+    ari: Any,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
+    phones: Phones,
+) -> None:
     async with running_gate(aenv, ari, phones, stt_server, tmp_path, recording="call") as g:
         d = await _authorized_call(g)
         assert d.recording is not None
@@ -82,32 +88,46 @@ class FirstCall:
 
 
 @pytest.fixture(scope="module")
-async def first_call(aenv: AsteriskEnv, ari: AriClient,
-                     tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FirstCall]:
+async def first_call(
+    aenv: AsteriskEnv, ari: AriClient, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FirstCall]:
     """One gate and one authorized call for the two tests that start from it (a whole
     call is ~30 s). They are the module's last tests: while this gate lives no other app
     may register on Asterisk."""
     await clear_asterisk(ari)
     folder = tmp_path_factory.mktemp("records")
-    async with (ScriptedTranscriptionServer([]) as stt,
-                running_gate(aenv, ari, Phones(aenv, ari), stt, folder, recording="decision") as g):
+    async with (
+        ScriptedTranscriptionServer([]) as stt,
+        running_gate(aenv, ari, Phones(aenv, ari), stt, folder, recording="decision") as g,
+    ):
         d = await _authorized_call(g)
         assert d.recording, d
         rec = Path(d.recording)
         audio, rate = soundfile.read(rec, dtype="int16")
         # The operator reads it as a dialogue.
         cfg = folder / "cfg.yaml"
-        cfg.write_text(f"audit: {{path: {folder / 'audit.sqlite3'}}}\ncondominiums_dir: null\n"
-                       f"condominiums:\n  apoena: {{directory: {REPO / 'data/apartamentos.json'}}}\n")
+        cfg.write_text(
+            f"audit: {{path: {folder / 'audit.sqlite3'}}}\ncondominiums_dir: null\n"
+            f"condominiums:\n  apoena: {{directory: {REPO / 'data/apartamentos.json'}}}\n"
+        )
         g.app.audit.flush()
         cli = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "app.cli", "-c", str(cfg), "audit", "--call", d.call_id],
-            capture_output=True, text=True, cwd=REPO, check=False, timeout=60)
-        yield FirstCall(g, d, g.app.audit.turns(d.call_id), stat.S_IMODE(rec.stat().st_mode), audio,
-                        rate, cli)
+            subprocess.run,
+            [sys.executable, "-m", "app.cli", "-c", str(cfg), "audit", "--call", d.call_id],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+            timeout=60,
+        )
+        yield FirstCall(
+            g, d, g.app.audit.turns(d.call_id), stat.S_IMODE(rec.stat().st_mode), audio, rate, cli
+        )
 
 
-async def test_the_conversation_is_on_record_in_order_with_its_timeline(first_call: FirstCall) -> None:
+async def test_the_conversation_is_on_record_in_order_with_its_timeline(
+    first_call: FirstCall,
+) -> None:
     g, d, turns = first_call.gate, first_call.decision, first_call.turns
     steps = [(t.speaker, t.kind, t.party) for t in turns]
     p = g.app.settings.condominium(None)[1].phrases
@@ -126,8 +146,14 @@ async def test_the_conversation_is_on_record_in_order_with_its_timeline(first_ca
     assert "Pedro" in presentation.text and turns.index(presentation) < i_answer
     # Every heard turn carries its timeline; the visitor's opening reached a reply.
     first = next(t for t in turns if t.kind == "heard")
-    for stage in ("speech_start_s", "speech_end_s", "endpointing_s", "stt_s", "nlu_s",
-                  "first_reply_audio_s"):
+    for stage in (
+        "speech_start_s",
+        "speech_end_s",
+        "endpointing_s",
+        "stt_s",
+        "nlu_s",
+        "first_reply_audio_s",
+    ):
         assert stage in first.timings, (stage, first.timings)
     assert 0 < first.timings["speech_start_s"] < first.timings["speech_end_s"]
     assert 0 < first.timings["first_reply_audio_s"] < 5
@@ -137,7 +163,10 @@ async def test_the_conversation_is_on_record_in_order_with_its_timeline(first_ca
     assert first_call.recording_mode == 0o600
     audio, rate = first_call.audio, first_call.rate
     spoken = len(synth_speech(ANSWER, 8000)) / 8000
-    assert rate == 8000 and abs(len(audio) / rate - (spoken + 0.45)) < 0.3, (len(audio) / rate, spoken)
+    assert rate == 8000 and abs(len(audio) / rate - (spoken + 0.45)) < 0.3, (
+        len(audio) / rate,
+        spoken,
+    )
     assert abs(audio).max() > 1000
 
     # The operator reads it as a dialogue.
@@ -148,14 +177,16 @@ async def test_the_conversation_is_on_record_in_order_with_its_timeline(first_ca
 
 
 async def test_erasing_a_callers_data_after_two_calls_leaves_other_callers_alone(
-        first_call: FirstCall) -> None:
+    first_call: FirstCall,
+) -> None:
     # The second call, on the gate of the first (first_call).
     g, first = first_call.gate, first_call.decision
     assert first.recording is not None
     g.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Bruno.", "Não.")
     await g.resident("1003021", says=["Não."])
-    phone = await g.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Bruno."],
-                            caller="7266")
+    phone = await g.visitor(
+        ["Vim visitar o apartamento quinhentos e um, meu nome é Bruno."], caller="7266"
+    )
     await phone.wait_hung_up(timeout=90)
     second = g.last_decision()
     assert second is not None and second.outcome == "denied" and second.recording

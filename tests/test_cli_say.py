@@ -11,10 +11,24 @@ from app.cli import main
 from tests.harness.asterisk import REPO
 
 
-def test_say_writes_the_phrase_as_the_call_would_hear_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_say_writes_the_phrase_as_the_call_would_hear_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "apto.wav"
-    code = main(["-c", str(REPO / "config.yaml"), "say", "Apto 501, responda SIM ou NÃO.",
-                 "--voice", "espeak", "--condominium", "jardins", "-o", str(out)])
+    code = main(
+        [
+            "-c",
+            str(REPO / "config.yaml"),
+            "say",
+            "Apto 501, responda SIM ou NÃO.",
+            "--voice",
+            "espeak",
+            "--condominium",
+            "jardins",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0
     with wave.open(str(out), "rb") as w:
         assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2)

@@ -53,11 +53,15 @@ class Collector:
             if self.error is not None:
                 raise self.error
             if loop.time() - t0 > timeout:
-                raise AssertionError(f"console never showed {what}; it printed:\n" + "\n".join(self.lines))
+                raise AssertionError(
+                    f"console never showed {what}; it printed:\n" + "\n".join(self.lines)
+                )
             await asyncio.sleep(0.05)
 
     async def connected(self, n: int = 1) -> None:
-        await self.wait(lambda: sum(s.startswith("connected") for s in self.status) >= n, what="a connection")
+        await self.wait(
+            lambda: sum(s.startswith("connected") for s in self.status) >= n, what="a connection"
+        )
 
     def having(self, *parts: str) -> list[str]:
         return [ln for ln in self.lines if all(p in ln for p in parts)]
@@ -74,15 +78,24 @@ def _columns(line: str) -> tuple[str, str, str]:
 
 
 # -- live: the real app, a real call -----------------------------------------------------
-async def test_console_follows_a_real_call(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
-                                           clean_asterisk: None, tmp_path: Path) -> None:
+async def test_console_follows_a_real_call(
+    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
+) -> None:
     async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         url = events_url(f"http://127.0.0.1:{svc.api.port}")
         console = Collector(url)
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "app.cli", "console", "--url", f"http://127.0.0.1:{svc.api.port}",
-            cwd=REPO, env={**os.environ, "PORTARIA_API_TOKEN": TOKEN, "NO_COLOR": "1"},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "app.cli",
+            "console",
+            "--url",
+            f"http://127.0.0.1:{svc.api.port}",
+            cwd=REPO,
+            env={**os.environ, "PORTARIA_API_TOKEN": TOKEN, "NO_COLOR": "1"},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             assert proc.stderr is not None
             banner = await asyncio.wait_for(proc.stderr.readline(), 20)
@@ -94,7 +107,9 @@ async def test_console_follows_a_real_call(aenv: AsteriskEnv, ari: AriClient, ph
             visitor = svc.sessions.get_session(call_id)
             assert visitor is not None
             chan_name = (await ari.get_channel(visitor.visitor_channel_id)).name
-            await console.wait(lambda: bool(console.having("call.ended", short)), timeout=20, what="call.ended")
+            await console.wait(
+                lambda: bool(console.having("call.ended", short)), timeout=20, what="call.ended"
+            )
 
             # The visitor's StasisStart, as Asterisk named the channel, with the Stasis() arguments.
             starts = console.having(" ari ", "StasisStart", chan_name)
@@ -124,8 +139,9 @@ async def test_console_follows_a_real_call(aenv: AsteriskEnv, ari: AriClient, ph
             await console.close()
 
 
-async def test_console_filter_by_call_hides_other_calls(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
-                                                        clean_asterisk: None, tmp_path: Path) -> None:
+async def test_console_filter_by_call_hides_other_calls(
+    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
+) -> None:
     async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         base = f"http://127.0.0.1:{svc.api.port}"
         phone_a = await phones.dial("100", wait=7)
@@ -136,8 +152,12 @@ async def test_console_filter_by_call_hides_other_calls(aenv: AsteriskEnv, ari: 
         await everything.connected()
         phone_b = await phones.dial("100", wait=2)
         b = await wait_new_session(svc, {a})
-        await everything.wait(lambda: bool(everything.having("call.ended", b[:8])), timeout=20, what="B's end")
-        await only_a.wait(lambda: bool(only_a.having("call.ended", a[:8])), timeout=20, what="A's end")
+        await everything.wait(
+            lambda: bool(everything.having("call.ended", b[:8])), timeout=20, what="B's end"
+        )
+        await only_a.wait(
+            lambda: bool(only_a.having("call.ended", a[:8])), timeout=20, what="A's end"
+        )
 
         # The filtered console replayed A's start (recent events), then followed it live...
         assert only_a.having("call.started", a[:8])
@@ -163,56 +183,135 @@ def _ev(kind: str, call_id: str | None = CALL, **data: Any) -> dict[str, Any]:
     return {"kind": kind, "call_id": call_id, "condominium": "apoena", "data": data, "ts": EV_TS}
 
 
-@pytest.mark.parametrize(("ev", "line"), [
-    (_ev("ari", None, type="StasisStart", channel="1700.1", name="Local/100@portaria-gate-00000001;2",
-         args=["visitor", "apoena"], digit=None, cause=None),
-     ("22:13:20.123 ari             -        apoena   StasisStart          "
-      "Local/100@portaria-gate-00000001;2 args=visitor,apoena")),
-    (_ev("ari", type="ChannelDtmfReceived", channel="1700.1", name=None, args=None, digit="5", cause=None),
-     "22:13:20.123 ari             a1b2c3d4 apoena   ChannelDtmfReceived  1700.1 digit=5"),
-    (_ev("state", field="state", old="COLETANDO_DADOS", new="VALIDADO"),
-     "22:13:20.123 state           a1b2c3d4 apoena   COLETANDO_DADOS → VALIDADO"),
-    (_ev("state", field="turn", old="IA_TURN", new="USER_TURN"),
-     "22:13:20.123 state           a1b2c3d4 apoena   turn IA_TURN → USER_TURN"),
-    (_ev("call.started", channel="1700.1", caller="7000"),
-     "22:13:20.123 call.started    a1b2c3d4 apoena   caller=7000 channel=1700.1"),
-    (_ev("resident.called", endpoint="PJSIP/501", channel="r-1"),
-     "22:13:20.123 resident.called a1b2c3d4 apoena   PJSIP/501 channel=r-1"),
-    (_ev("decision", outcome="authorized", gate_opened=True, apartment="501", resident="Maria"),
-     "22:13:20.123 decision        a1b2c3d4 apoena   authorized gate=open ap 501 resident=Maria"),
-    (_ev("decision", outcome="no_answer", gate_opened=False, apartment=None, resident=None),
-     "22:13:20.123 decision        a1b2c3d4 apoena   no_answer gate=shut ap -"),
-    (_ev("call.ended", reason="visitor hung up", duration_s=12.34),
-     "22:13:20.123 call.ended      a1b2c3d4 apoena   visitor hung up (12.34 s)"),
-    (_ev("lagged", None, dropped=17),
-     "22:13:20.123 lagged          -        apoena   17 event(s) dropped: this console fell behind"),
-    (_ev("webhook.sent", url="http://x", status=200),
-     "22:13:20.123 webhook.sent    a1b2c3d4 apoena   url=http://x status=200"),
-], ids=["stasis-start", "dtmf", "state", "turn", "call-started", "resident-called", "decision-open",
-        "decision-no-answer", "call-ended", "lagged", "unknown-kind"])
+@pytest.mark.parametrize(
+    ("ev", "line"),
+    [
+        (
+            _ev(
+                "ari",
+                None,
+                type="StasisStart",
+                channel="1700.1",
+                name="Local/100@portaria-gate-00000001;2",
+                args=["visitor", "apoena"],
+                digit=None,
+                cause=None,
+            ),
+            (
+                "22:13:20.123 ari             -        apoena   StasisStart          "
+                "Local/100@portaria-gate-00000001;2 args=visitor,apoena"
+            ),
+        ),
+        (
+            _ev(
+                "ari",
+                type="ChannelDtmfReceived",
+                channel="1700.1",
+                name=None,
+                args=None,
+                digit="5",
+                cause=None,
+            ),
+            "22:13:20.123 ari             a1b2c3d4 apoena   ChannelDtmfReceived  1700.1 digit=5",
+        ),
+        (
+            _ev("state", field="state", old="COLETANDO_DADOS", new="VALIDADO"),
+            "22:13:20.123 state           a1b2c3d4 apoena   COLETANDO_DADOS → VALIDADO",
+        ),
+        (
+            _ev("state", field="turn", old="IA_TURN", new="USER_TURN"),
+            "22:13:20.123 state           a1b2c3d4 apoena   turn IA_TURN → USER_TURN",
+        ),
+        (
+            _ev("call.started", channel="1700.1", caller="7000"),
+            "22:13:20.123 call.started    a1b2c3d4 apoena   caller=7000 channel=1700.1",
+        ),
+        (
+            _ev("resident.called", endpoint="PJSIP/501", channel="r-1"),
+            "22:13:20.123 resident.called a1b2c3d4 apoena   PJSIP/501 channel=r-1",
+        ),
+        (
+            _ev(
+                "decision",
+                outcome="authorized",
+                gate_opened=True,
+                apartment="501",
+                resident="Maria",
+            ),
+            (
+                "22:13:20.123 decision        a1b2c3d4 apoena   "
+                "authorized gate=open ap 501 resident=Maria"
+            ),
+        ),
+        (
+            _ev("decision", outcome="no_answer", gate_opened=False, apartment=None, resident=None),
+            "22:13:20.123 decision        a1b2c3d4 apoena   no_answer gate=shut ap -",
+        ),
+        (
+            _ev("call.ended", reason="visitor hung up", duration_s=12.34),
+            "22:13:20.123 call.ended      a1b2c3d4 apoena   visitor hung up (12.34 s)",
+        ),
+        (
+            _ev("lagged", None, dropped=17),
+            (
+                "22:13:20.123 lagged          -        apoena   "
+                "17 event(s) dropped: this console fell behind"
+            ),
+        ),
+        (
+            _ev("webhook.sent", url="http://x", status=200),
+            "22:13:20.123 webhook.sent    a1b2c3d4 apoena   url=http://x status=200",
+        ),
+    ],
+    ids=[
+        "stasis-start",
+        "dtmf",
+        "state",
+        "turn",
+        "call-started",
+        "resident-called",
+        "decision-open",
+        "decision-no-answer",
+        "call-ended",
+        "lagged",
+        "unknown-kind",
+    ],
+)
 def test_format_event(ev: dict[str, Any], line: str) -> None:
     assert format_event(ev, tz=UTC) == line
 
 
 def test_format_event_color_and_hostile_input() -> None:
-    colored = format_event(_ev("decision", outcome="denied", gate_opened=False, apartment="501"), color=True, tz=UTC)
+    colored = format_event(
+        _ev("decision", outcome="denied", gate_opened=False, apartment="501"), color=True, tz=UTC
+    )
     assert "\x1b[1;31m" in colored and colored.endswith("denied gate=shut ap 501")
-    assert "\x1b[1;32m" in format_event(_ev("decision", outcome="authorized", gate_opened=True), color=True)
+    assert "\x1b[1;32m" in format_event(
+        _ev("decision", outcome="authorized", gate_opened=True), color=True
+    )
     # A caller-ID name is attacker-controlled: it must not reach the terminal as escape codes.
-    evil = format_event(_ev("call.started", caller="\x1b]0;pwned\x07\x1b[2J7000", channel="c"), tz=UTC)
+    evil = format_event(
+        _ev("call.started", caller="\x1b]0;pwned\x07\x1b[2J7000", channel="c"), tz=UTC
+    )
     assert "\x1b" not in evil and "\x07" not in evil and "7000" in evil
     # Missing or odd fields never raise.
     assert format_event({}, tz=UTC).startswith("00:00:00.000 ?")
-    assert format_event({"kind": "ari", "data": "oops", "ts": "x"}, tz=UTC).startswith("00:00:00.000 ari")
+    assert format_event({"kind": "ari", "data": "oops", "ts": "x"}, tz=UTC).startswith(
+        "00:00:00.000 ari"
+    )
 
 
 def test_events_url() -> None:
     assert events_url("http://127.0.0.1:8082") == "ws://127.0.0.1:8082/api/events"
     assert events_url("https://gate.example/portaria/") == "wss://gate.example/portaria/api/events"
-    assert events_url("127.0.0.1:8082", call="a1b2", kinds=["state", "call"]) == \
-        "ws://127.0.0.1:8082/api/events?call_id=a1b2&kind=state%2Ccall"
-    assert events_url("ws://h:1/api/events", condominium="são jorge") == \
-        "ws://h:1/api/events?condominium=s%C3%A3o+jorge"
+    assert (
+        events_url("127.0.0.1:8082", call="a1b2", kinds=["state", "call"])
+        == "ws://127.0.0.1:8082/api/events?call_id=a1b2&kind=state%2Ccall"
+    )
+    assert (
+        events_url("ws://h:1/api/events", condominium="são jorge")
+        == "ws://h:1/api/events?condominium=s%C3%A3o+jorge"
+    )
 
 
 # -- the events socket against the fake controller (no Asterisk) --------------------------
@@ -232,18 +331,30 @@ async def test_socket_replays_recent_then_streams_live_with_filters(fake_api: An
     ctl.bus.publish("call.started", "aaaa1111", "apoena", caller="1")
     ctl.bus.publish("call.started", "bbbb2222", "flora", caller="2")
     base = f"http://127.0.0.1:{srv.port}"
-    everything, flora, states = (Collector(events_url(base)), Collector(events_url(base, condominium="flora")),
-                                 Collector(events_url(base, kinds=["state", "call.ended"])))
+    everything, flora, states = (
+        Collector(events_url(base)),
+        Collector(events_url(base, condominium="flora")),
+        Collector(events_url(base, kinds=["state", "call.ended"])),
+    )
     for c in (everything, flora, states):
         await c.connected()
-    ctl.bus.publish("state", "aaaa1111", "apoena", field="state", old="COLETANDO_DADOS", new="VALIDADO")
+    ctl.bus.publish(
+        "state", "aaaa1111", "apoena", field="state", old="COLETANDO_DADOS", new="VALIDADO"
+    )
     ctl.bus.publish("call.ended", "bbbb2222", "flora", reason="bye", duration_s=1.0)
     await everything.wait(lambda: len(everything.lines) == 4, what="4 lines")
     await flora.wait(lambda: len(flora.lines) == 2, what="2 flora lines")
     await states.wait(lambda: len(states.lines) == 2, what="2 state/end lines")
     assert [_columns(ln)[:2] for ln in everything.lines] == [
-        ("call.started", "aaaa1111"), ("call.started", "bbbb2222"), ("state", "aaaa1111"), ("call.ended", "bbbb2222")]
-    assert [_columns(ln)[:2] for ln in flora.lines] == [("call.started", "bbbb2222"), ("call.ended", "bbbb2222")]
+        ("call.started", "aaaa1111"),
+        ("call.started", "bbbb2222"),
+        ("state", "aaaa1111"),
+        ("call.ended", "bbbb2222"),
+    ]
+    assert [_columns(ln)[:2] for ln in flora.lines] == [
+        ("call.started", "bbbb2222"),
+        ("call.ended", "bbbb2222"),
+    ]
     assert [_columns(ln)[0] for ln in states.lines] == ["state", "call.ended"]
     for c in (everything, flora, states):
         await c.close()
@@ -290,7 +401,9 @@ async def test_console_reconnects_when_the_app_restarts(fake_api: Any) -> None:
         await console.wait(lambda: len(console.lines) == 1, what="the first event")
         port = srv.port
         await srv.stop()
-        await console.wait(lambda: any("reconnecting" in s for s in console.status), what="the outage")
+        await console.wait(
+            lambda: any("reconnecting" in s for s in console.status), what="the outage"
+        )
         again = ApiServer(ctl, "127.0.0.1", port, TOKEN)  # same bus: its backlog is replayed
         await again.start()
         try:

@@ -37,7 +37,9 @@ GREEN_RGB = (0x1F, 0x8A, 0x4C)  # the "ao vivo" pill once the WebSocket is open
 def _chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        pytest.fail("headless Chromium is missing: apt-get install -y chromium (make test installs it)")
+        pytest.fail(
+            "headless Chromium is missing: apt-get install -y chromium (make test installs it)"
+        )
     return path
 
 
@@ -45,10 +47,21 @@ async def headless(url: str, *args: str, timeout: float = 30.0) -> bytes:
     """Run Chromium headless on `url` without blocking the loop (the API server lives in it)."""
     with tempfile.TemporaryDirectory(prefix="portaria-chromium-") as profile:
         proc = await asyncio.create_subprocess_exec(
-            _chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-            f"--user-data-dir={profile}", *args, url,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            *args,
+            url,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             out, err = await asyncio.wait_for(proc.communicate(), timeout)
         except TimeoutError:
@@ -80,9 +93,11 @@ def decode_png(data: bytes) -> np.ndarray:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, bytearray(), None
     while pos < len(data):
-        (n,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + n]
-        assert zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])[0], kind
+        (n,), kind = struct.unpack(">I", data[pos : pos + 4]), data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + n]
+        assert (
+            zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + n : pos + 12 + n])[0]
+        ), kind
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
@@ -106,7 +121,9 @@ def decode_png(data: bytes) -> np.ndarray:
         elif f == 2:  # Up
             cur = (line + prev) % 256
         else:  # Average, Paeth: each byte depends on the one just decoded
-            cur = np.array(_unfilter_sequential(raw[start:start + stride], prev.tolist(), bpp, f == 4))
+            cur = np.array(
+                _unfilter_sequential(raw[start : start + stride], prev.tolist(), bpp, f == 4)
+            )
         rows[y] = cur
         prev = cur
     return rows.reshape(h, w, bpp)
@@ -118,8 +135,9 @@ def _row(dom: str, call_id: str) -> str:
     return m.group(1)
 
 
-async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
-                                             clean_asterisk: None, tmp_path: Path) -> None:
+async def test_dashboard_shows_the_live_call(
+    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, tmp_path: Path
+) -> None:
     async with live_service(aenv, write_config(aenv, tmp_path), token=TOKEN) as svc:
         base = f"http://127.0.0.1:{svc.api.port}"
         async with httpx.AsyncClient(base_url=base, trust_env=False) as http:
@@ -127,9 +145,18 @@ async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, 
                 assert (await http.get("/dashboard", params=params)).status_code == 401, params
             page = await http.get("/dashboard", params={"token": TOKEN})
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-        svc.audit.record(Decision(condominium="apoena", outcome="authorized", decided_by="resident",
-                                  call_id="earlier-call-0001", apartment="501", resident="Maria",
-                                  visitor_name="Ana Souza", gate_opened=True))
+        svc.audit.record(
+            Decision(
+                condominium="apoena",
+                outcome="authorized",
+                decided_by="resident",
+                call_id="earlier-call-0001",
+                apartment="501",
+                resident="Maria",
+                visitor_name="Ana Souza",
+                gate_opened=True,
+            )
+        )
         phone = await phones.dial("100", wait=15)
         call_id = await wait_new_session(svc)
         url = f"{base}/dashboard?token={TOKEN}"
@@ -138,7 +165,9 @@ async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, 
         session = svc.sessions.get_session(call_id)
         assert session is not None, "the call ended before the page was read"
         row = _row(dom, call_id)
-        assert f'data-state="{session.state.value}"' in row and "apoena" in row and "visitante" in row
+        assert (
+            f'data-state="{session.state.value}"' in row and "apoena" in row and "visitante" in row
+        )
         assert re.search(r"<td>\d\d:\d\d</td>", row), "no duration"
         assert 'id="live" class="pill ok"' in dom, "the events WebSocket did not connect"
         assert "ARI conectado" in dom
@@ -148,8 +177,12 @@ async def test_dashboard_shows_the_live_call(aenv: AsteriskEnv, ari: AriClient, 
         assert "autorizado" in decision and "aberto" in decision and "Ana Souza" in decision
 
         shot = tmp_path / "dashboard.png"
-        await headless(url, "--virtual-time-budget=3000", f"--window-size={WIDTH},{HEIGHT}",
-                       f"--screenshot={shot}")
+        await headless(
+            url,
+            "--virtual-time-budget=3000",
+            f"--window-size={WIDTH},{HEIGHT}",
+            f"--screenshot={shot}",
+        )
         px = decode_png(shot.read_bytes())[:, :, :3]
         assert px.shape == (HEIGHT, WIDTH, 3)
         colors = np.unique(px.reshape(-1, 3), axis=0)
@@ -168,7 +201,9 @@ async def test_dashboard_page_is_self_contained() -> None:
     srv = ApiServer(FakeController(), "127.0.0.1", 0, TOKEN)
     await srv.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{srv.port}", trust_env=False) as http:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{srv.port}", trust_env=False
+        ) as http:
             r = await http.get("/dashboard", headers={"Authorization": f"Bearer {TOKEN}"})
     finally:
         await srv.stop()
@@ -178,13 +213,22 @@ async def test_dashboard_page_is_self_contained() -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "external asset"
     assert "@import" not in html and "url(" not in html
     csp = r.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "'unsafe-inline'" not in csp
-    assert r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
+    assert (
+        "default-src 'none'" in csp and "connect-src 'self'" in csp and "'unsafe-inline'" not in csp
+    )
+    assert (
+        r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
+    )
 
 
-async def test_a_call_timeline_live_then_from_its_decision(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
-                                                           clean_asterisk: None, stt_server: Any,
-                                                           tmp_path: Path) -> None:
+async def test_a_call_timeline_live_then_from_its_decision(
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
+) -> None:
     from tests.harness.browser import open_page
     from tests.harness.gate import running_gate
 
@@ -201,18 +245,27 @@ async def test_a_call_timeline_live_then_from_its_decision(aenv: AsteriskEnv, ar
             await page.wait_for(row)
             await page.evaluate(f"{row}.click()")
             # While the call is live, the visitor's words reach the timeline as they are heard.
-            await page.wait_for("[...document.querySelectorAll('#timeline li[data-kind=heard]')]"
-                                f".some(li => li.textContent.includes({opening!r}))", timeout=30)
+            await page.wait_for(
+                "[...document.querySelectorAll('#timeline li[data-kind=heard]')]"
+                f".some(li => li.textContent.includes({opening!r}))",
+                timeout=30,
+            )
             await phone.wait_hung_up(timeout=90)
             assert (await wait_clean(ari, g.app)) == ([], [], 0)
             # Afterwards, clicking its decision shows the whole conversation with per-stage latency.
             decided = f"document.querySelector('#decisions tr[data-call-id=\"{call_id}\"]')"
             await page.wait_for(decided, timeout=15)
-            await page.evaluate("selected = null; document.getElementById('timeline').replaceChildren()")
+            await page.evaluate(
+                "selected = null; document.getElementById('timeline').replaceChildren()"
+            )
             await page.evaluate(f"{decided}.click()")
-            await page.wait_for("document.getElementById('call-summary').textContent.includes('autorizado')")
+            await page.wait_for(
+                "document.getElementById('call-summary').textContent.includes('autorizado')"
+            )
             items = await page.evaluate(
-                "[...document.querySelectorAll('#timeline li')].map(li => [li.dataset.kind, li.textContent])")
+                "[...document.querySelectorAll('#timeline li')]"
+                ".map(li => [li.dataset.kind, li.textContent])"
+            )
             kinds = [k for k, _ in items]
             assert kinds.count("heard") == 2 and "event" in kinds and kinds[0] == "said", items
             assert any("Morador" in text and "Sim." in text for _, text in items), items

@@ -57,7 +57,12 @@ async def authorized_call(g: Gate, says: list[str]) -> tuple[list[float], PhoneC
 
 
 async def test_slow_recognizer_the_visitor_hears_a_hold_phrase_not_silence(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
 ) -> None:
     stt_server.push(Reply(DELIVERY, delay_s=2.7), Reply(NAME, delay_s=2.7))
     before = hold_fillers()
@@ -68,11 +73,18 @@ async def test_slow_recognizer_the_visitor_hears_a_hold_phrase_not_silence(
 
 
 async def test_recognizer_failing_twice_switches_the_visitor_to_the_keypad_without_long_silences(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
 ) -> None:
     stt_server.push(Reply.error(500), Reply("tarde demais", delay_s=8))
     async with running_gate(aenv, ari, phones, stt_server, tmp_path) as g:
-        gaps, phone = await authorized_call(g, [DELIVERY, "Quinhentos e um.", "DTMF:501#", "Pedro da Silva"])
+        gaps, phone = await authorized_call(
+            g, [DELIVERY, "Quinhentos e um.", "DTMF:501#", "Pedro da Silva"]
+        )
         d = g.last_decision()
         assert d is not None and d.decided_by == "resident_dtmf"
         assert g.tap.dtmf_on(phone.channel_id) == "#9"
@@ -80,7 +92,12 @@ async def test_recognizer_failing_twice_switches_the_visitor_to_the_keypad_witho
 
 
 async def test_stalled_llm_falls_back_to_the_rules_without_long_silences(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path,
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     vague = "Oi, boa tarde, tudo bem?"
@@ -96,12 +113,24 @@ async def test_stalled_llm_falls_back_to_the_rules_without_long_silences(
 
 
 async def test_stalled_cloud_voice_falls_back_to_espeak_without_long_silences(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path,
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
 ) -> None:
     stt_server.push(DELIVERY, NAME)
     async with ScriptedSpeechServer([SpeechReply(delay_s=30)] * 200) as voice:
-        top = {"tts": {"backend": "openai", "base_url": voice.base_url, "require_api_key": False,
-                       "timeout_s": 2.0, "cache_dir": str(tmp_path / "tts")}}
+        top = {
+            "tts": {
+                "backend": "openai",
+                "base_url": voice.base_url,
+                "require_api_key": False,
+                "timeout_s": 2.0,
+                "cache_dir": str(tmp_path / "tts"),
+            }
+        }
         async with running_gate(aenv, ari, phones, stt_server, tmp_path, top) as g:
             assert g.app.voice.primary_down, "the start-up prewarm should have found the voice down"
             phone_gaps, _ = await authorized_call(g, [DELIVERY, NAME])

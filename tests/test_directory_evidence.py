@@ -75,11 +75,21 @@ def test_the_directory_says_the_gender_a_name_does_not() -> None:
 
 
 def test_a_first_name_said_beats_the_same_word_as_someone_s_middle_name() -> None:
-    building = Directory.from_entries([
-        {"apartment_number": "501", "residents": ["Luís Fernando Gonçalves"], "voip_number": "1"},
-        {"apartment_number": "602", "residents": ["Fernando Lima"], "voip_number": "2"},
-        {"apartment_number": "701", "residents": ["Jorge Henrique Batista"], "voip_number": "3"},
-    ])
+    building = Directory.from_entries(
+        [
+            {
+                "apartment_number": "501",
+                "residents": ["Luís Fernando Gonçalves"],
+                "voip_number": "1",
+            },
+            {"apartment_number": "602", "residents": ["Fernando Lima"], "voip_number": "2"},
+            {
+                "apartment_number": "701",
+                "residents": ["Jorge Henrique Batista"],
+                "voip_number": "3",
+            },
+        ]
+    )
     assert who(building.resolve("o Fernando", None)) == ["Fernando Lima 602"]
     assert who(building.resolve("Luís Fernando", None)) == ["Luís Fernando Gonçalves 501"]
     # Nobody else holds the word: a middle name alone still finds its owner, unasked.
@@ -99,7 +109,9 @@ def test_a_nickname_the_directory_lists_is_as_good_as_the_name() -> None:
     assert who(LOOKALIKES.resolve("Bia Nunes", None)) == ["Beatriz Nunes 302"]
 
 
-def test_a_look_alike_in_the_apartment_said_is_confirmed_when_the_exact_name_lives_elsewhere() -> None:
+def test_a_look_alike_in_the_apartment_said_is_confirmed_when_the_exact_name_lives_elsewhere() -> (
+    None
+):
     res = LOOKALIKES.resolve("Daniel", ApartmentRef("303", None))
     assert (res.status, who(res), res.confirm) == ("ok", ["Daniela Prado 303"], True)
     res = LOOKALIKES.resolve("Daniela", ApartmentRef("303", None))
@@ -126,8 +138,14 @@ def test_homonyms_are_chosen_between_by_what_the_answer_says() -> None:
 
 def test_a_dropped_final_vowel_is_no_difference_among_the_options_offered() -> None:
     asked = LOOKALIKES.resolve("Rafael", None, gender="f")
-    assert LOOKALIKES.choose(asked, name="Rafael", gender="f").matches[0].resident.name == "Rafaela Silva"
-    assert LOOKALIKES.choose(asked, name="Rafael", gender="m").matches[0].resident.name == "Rafael Nunes"
+    assert (
+        LOOKALIKES.choose(asked, name="Rafael", gender="f").matches[0].resident.name
+        == "Rafaela Silva"
+    )
+    assert (
+        LOOKALIKES.choose(asked, name="Rafael", gender="m").matches[0].resident.name
+        == "Rafael Nunes"
+    )
     assert LOOKALIKES.choose(asked, name="Rafael").status == "ambiguous"
 
 

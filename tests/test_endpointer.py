@@ -105,7 +105,7 @@ def test_three_phrases_with_pauses_give_three_utterances_at_the_true_boundaries(
 
 @pytest.mark.parametrize("pause_s", [0.3, 0.36])
 def test_a_pause_shorter_than_the_end_is_offered_then_voided_and_the_utterance_goes_on(
-    pause_s: float
+    pause_s: float,
 ) -> None:
     tl = build_timeline([0.5, PHRASES[0], pause_s, PHRASES[1], 1.0], 8000)
     ep = endpointer(8000)

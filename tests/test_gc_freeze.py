@@ -17,7 +17,9 @@ from app.config import Secrets
 from app.service import Service, freeze_start_up_heap
 from tests.harness.live import make_settings
 
-svc = Service(make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None))
+svc = Service(
+    make_settings(audit={"path": tempfile.mktemp()}), Secrets(ari_password="x", api_token=None)
+)
 
 
 async def prewarmed() -> None:
@@ -38,11 +40,19 @@ print(json.dumps({"before": before, "frozen": frozen, "walked": walked,
 
 
 def test_start_up_heap_is_frozen_once() -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True,
-                         check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     got = json.loads(out.stdout.strip().splitlines()[-1])
     # Everything the app holds after start-up leaves the collector's walks: what is
     # left to walk is a few objects, not the ~130k of modules, settings and clients.
     assert got["before"] > 50_000, got
     assert got["frozen"] >= 0.9 * got["before"] and got["walked"] < 1_000, got
-    assert got["frozen_again"] == got["frozen"], "a second call froze more: only the first start may"
+    assert got["frozen_again"] == got["frozen"], (
+        "a second call froze more: only the first start may"
+    )

@@ -22,27 +22,34 @@ def _letters(text: str) -> str:
 
 
 @pytest.fixture
-async def kokoro_app(aenv: AsteriskEnv, clean_asterisk: None, tmp_path: Path) -> AsyncIterator[Service]:
+async def kokoro_app(
+    aenv: AsteriskEnv, clean_asterisk: None, tmp_path: Path
+) -> AsyncIterator[Service]:
     # A cache of its own: the greeting must be made at start, before the first call.
-    settings = make_settings(ari={"url": aenv.ari_url, "app": TEST_APP},
-                             tts={"backend": "kokoro", "cache_dir": str(tmp_path / "tts")})
+    settings = make_settings(
+        ari={"url": aenv.ari_url, "app": TEST_APP},
+        tts={"backend": "kokoro", "cache_dir": str(tmp_path / "tts")},
+    )
     async with live_service(aenv, settings) as svc:
         yield svc
 
 
 async def test_the_first_caller_hears_the_greeting_in_kokoros_voice(
-        kokoro_app: Service, phones: Phones, ari: AriClient) -> None:
+    kokoro_app: Service, phones: Phones, ari: AriClient
+) -> None:
     voice = kokoro_app.voice.for_condominium("apoena")
     greeting = kokoro_app.settings.condominiums["apoena"].phrases.greeting
     assert voice.primary.name == "kokoro"
-    assert voice.cached(greeting, 8000) is not None, "the greeting was not ready when calls were let in"
+    assert voice.cached(greeting, 8000) is not None, (
+        "the greeting was not ready when calls were let in"
+    )
     phone = await phones.dial("100", wait=5)
     await phone.wait_hung_up(timeout=20)
     x, rate = await phone.heard()
     onset = speech_onset(x, rate)
     assert onset is not None and onset <= 1.5, f"greeting began {onset} s after answer"
     start = int(onset * rate)
-    heard = Whisper().text(x[start:start + 4 * rate].astype("<i2").tobytes(), rate)
+    heard = Whisper().text(x[start : start + 4 * rate].astype("<i2").tobytes(), rate)
     # Whisper may split a word it heard right ("com domínio" for "condomínio"): compare the
     # letters, not the word boundaries. 90 % fails a greeting one word short (no "ajudar": 86 %).
     assert fuzz.ratio(_letters(heard), _letters(greeting)) >= 90, heard

@@ -60,7 +60,8 @@ def words(text: str) -> set[str]:
 
 
 async def test_the_greeting_in_kokoro_is_understood_at_telephone_quality(
-        kokoro: KokoroTts, whisper: Whisper, tmp_path: Path) -> None:
+    kokoro: KokoroTts, whisper: Whisper, tmp_path: Path
+) -> None:
     tts = CachedTts(kokoro, tmp_path)
     pcm = await tts.synthesize(Phrases().greeting, 8000)
     seconds = len(pcm) / 16000
@@ -70,11 +71,16 @@ async def test_the_greeting_in_kokoro_is_understood_at_telephone_quality(
 
 
 async def test_a_name_the_directory_cannot_predict_is_stitched_between_cached_pieces(
-        kokoro: KokoroTts, tmp_path: Path) -> None:
+    kokoro: KokoroTts, tmp_path: Path
+) -> None:
     # "Não encontrei" is prewarmed; the name is synthesized while it plays.
     book = Phrasebook({"resident_not_found": "Não encontrei {name} aqui."})
-    voice = Voice(CachedTts(kokoro, tmp_path / "k"), CachedTts(EspeakTts(), tmp_path / "e"),
-                  deadline_s=10.0, phrasebook=book)
+    voice = Voice(
+        CachedTts(kokoro, tmp_path / "k"),
+        CachedTts(EspeakTts(), tmp_path / "e"),
+        deadline_s=10.0,
+        phrasebook=book,
+    )
     await voice.synthesize("Não encontrei", 8000)
     await voice.synthesize("aqui.", 8000)
     async with leg_and_ear() as (leg, heard):
@@ -93,7 +99,8 @@ async def test_a_name_the_directory_cannot_predict_is_stitched_between_cached_pi
 
 
 async def test_a_segment_past_the_deadline_is_said_by_espeak_and_the_reply_goes_on(
-        kokoro: KokoroTts, tmp_path: Path) -> None:
+    kokoro: KokoroTts, tmp_path: Path
+) -> None:
     book = Phrasebook({"resident_not_found": "Não encontrei {name}."})
     espeak = CachedTts(EspeakTts(), tmp_path / "e")
     voice = Voice(CachedTts(kokoro, tmp_path / "k"), espeak, deadline_s=0.05, phrasebook=book)
@@ -108,12 +115,15 @@ async def test_a_segment_past_the_deadline_is_said_by_espeak_and_the_reply_goes_
     await busy
     assert done
     assert voice.deadline_misses == 2  # both pieces were late
-    assert espeak.cached("Rosângela Vieira.", 8000) is not None, "espeak-ng did not say the late piece"
+    assert espeak.cached("Rosângela Vieira.", 8000) is not None, (
+        "espeak-ng did not say the late piece"
+    )
     assert len(heard()) > 0
 
 
 def test_a_missing_voice_package_refuses_kokoro_in_one_line_and_espeak_speaks(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PORTARIA_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("PORTARIA_NPM_DIR", str(tmp_path / "npm-empty"))
     backend = build_backend(TtsSettings(backend="kokoro"))
@@ -123,8 +133,9 @@ def test_a_missing_voice_package_refuses_kokoro_in_one_line_and_espeak_speaks(
     assert "kokoro-js@1.2.1" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_natural_clip_sounds_like_a_phone_line_and_is_cached(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_natural_clip_sounds_like_a_phone_line_and_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PORTARIA_TEST_CLIPS", str(tmp_path))
     pcm = natural_clip("Sim, pode subir.")
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
@@ -138,6 +149,7 @@ def test_natural_clip_sounds_like_a_phone_line_and_is_cached(tmp_path: Path,
 
 
 # -- a real media leg, and the far end that hears it ------------------------------
+
 
 class _Ear:
     def __init__(self, reader: asyncio.StreamReader) -> None:
@@ -176,19 +188,27 @@ class leg_and_ear:
 
 
 def test_each_condominium_speaks_with_its_own_voice_on_one_engine_and_a_reload_keeps_the_caches(
-        kokoro: KokoroTts, tmp_path: Path) -> None:
+    kokoro: KokoroTts, tmp_path: Path
+) -> None:
     cfg = TtsSettings(cache_dir=str(tmp_path))
-    speech = {"apoena": CondominiumSpeech(CondominiumVoice(), {}),
-              "jardins": CondominiumSpeech(CondominiumVoice(name="pf_dora", numbers="digits"), {})}
+    speech = {
+        "apoena": CondominiumSpeech(CondominiumVoice(), {}),
+        "jardins": CondominiumSpeech(CondominiumVoice(name="pf_dora", numbers="digits"), {}),
+    }
     voice = build_voice(cfg, speech)
     apoena, jardins = voice.for_condominium("apoena"), voice.for_condominium("jardins")
     assert apoena.primary is voice.primary and apoena.primary.voice_key.endswith(":pm_alex:x1")
     assert jardins.primary.voice_key.endswith(":pf_dora:x1")
-    assert isinstance(jardins.primary.backend, KokoroTts) and jardins.primary.backend.engine is kokoro.engine
+    assert (
+        isinstance(jardins.primary.backend, KokoroTts)
+        and jardins.primary.backend.engine is kokoro.engine
+    )
     assert jardins.spoken("apto 501") == "apartamento cinco zero um"
     assert voice.for_condominium("unknown") is voice
     # A reload: new phrases and voices, the same backends and memory caches.
-    speech["jardins"] = CondominiumSpeech(CondominiumVoice(name="pf_dora"), {"greeting": "Bom dia."})
+    speech["jardins"] = CondominiumSpeech(
+        CondominiumVoice(name="pf_dora"), {"greeting": "Bom dia."}
+    )
     build_voice(cfg, speech, base=voice)
     assert voice.for_condominium("jardins").primary is jardins.primary
     assert voice.for_condominium("jardins").phrasebook.fixed == {"Bom dia."}

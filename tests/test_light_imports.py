@@ -1,4 +1,6 @@
-"""Commands that never speak load no speech SDK: `portaria --help`, `check-config`, `audit`, `console`.
+"""Commands that never speak load no speech SDK.
+
+`portaria --help`, `check-config`, `audit`, `console`.
 
 Each check runs in a fresh interpreter (a test process has long loaded everything)
 and lists the heavy modules in `sys.modules` once the command has run. Importing
@@ -16,8 +18,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 # Top-level packages of the speech SDKs, model runtimes and the API server.
-HEAVY = ("openai", "azure", "numpy", "soxr", "ctranslate2", "faster_whisper", "onnxruntime",
-         "tokenizers", "uvicorn")
+HEAVY = (
+    "openai",
+    "azure",
+    "numpy",
+    "soxr",
+    "ctranslate2",
+    "faster_whisper",
+    "onnxruntime",
+    "tokenizers",
+    "uvicorn",
+)
 
 _PROBE = """
 import sys
@@ -30,8 +41,15 @@ print("HEAVY:" + ",".join(heavy))
 def heavy_after(code: str, env: dict[str, str] | None = None) -> list[str]:
     """The heavy packages loaded once `code` has run in a new interpreter."""
     probe = _PROBE.format(code=code, heavy=set(HEAVY))
-    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
-                         check=False, timeout=60, env={**os.environ, **(env or {})})
+    res = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("HEAVY:")]
     assert res.returncode == 0 and lines, (res.stdout[-2000:], res.stderr[-2000:])
     return [m for m in lines[-1].removeprefix("HEAVY:").split(",") if m]
@@ -39,14 +57,21 @@ def heavy_after(code: str, env: dict[str, str] | None = None) -> list[str]:
 
 def _cli(argv: list[str], rc: int) -> str:
     # main() returns the exit code; --help exits through SystemExit.
-    return (f"from app.cli import main\n"
-            f"try:\n    code = main({argv!r})\nexcept SystemExit as exc:\n    code = exc.code\n"
-            f"assert code == {rc}, code\n")
+    return (
+        f"from app.cli import main\n"
+        f"try:\n    code = main({argv!r})\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"assert code == {rc}, code\n"
+    )
 
 
 def test_importing_the_cli_and_its_config_loads_no_speech_sdk() -> None:
-    assert heavy_after("import app.cli, app.config, app.checks, app.api, app.media.stt, "
-                       "app.media.tts, app.dialog.nlu") == []
+    assert (
+        heavy_after(
+            "import app.cli, app.config, app.checks, app.api, app.media.stt, "
+            "app.media.tts, app.dialog.nlu"
+        )
+        == []
+    )
 
 
 def test_help_loads_no_speech_sdk() -> None:
@@ -64,8 +89,10 @@ def test_audit_loads_no_speech_sdk(tmp_path: Path) -> None:
 
     open_store(None, tmp_path / "audit.sqlite3").close()
     cfg = tmp_path / "config.yaml"
-    cfg.write_text(f"audit: {{path: audit.sqlite3}}\ncondominiums:\n"
-                   f"  a: {{directory: {REPO / 'data/apartamentos.json'}}}\n")
+    cfg.write_text(
+        f"audit: {{path: audit.sqlite3}}\ncondominiums:\n"
+        f"  a: {{directory: {REPO / 'data/apartamentos.json'}}}\n"
+    )
     assert heavy_after(_cli(["-c", str(cfg), "audit"], 0)) == []
 
 

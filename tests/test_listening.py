@@ -15,8 +15,11 @@ from tests.harness.audio import build_timeline
 from tests.harness.live import wait_clean
 from tests.harness.phone import Phones
 
-PHRASES = ["Bom dia, vim entregar uma encomenda", "para o apartamento quinhentos e um",
-           "meu nome é Pedro da Silva"]
+PHRASES = [
+    "Bom dia, vim entregar uma encomenda",
+    "para o apartamento quinhentos e um",
+    "meu nome é Pedro da Silva",
+]
 
 
 async def test_endpointer_finds_each_phrase_played_through_asterisk(
@@ -50,7 +53,10 @@ async def test_endpointer_finds_each_phrase_played_through_asterisk(
     for h, (start, end) in zip(heard, truth):
         assert h.utterance is not None
         got_start, got_end = h.utterance.start - t0, h.utterance.end - t0
-        print(f"utterance: start error {1000 * (got_start - start):+.0f} ms, end error {1000 * (got_end - end):+.0f} ms")
+        print(
+            f"utterance: start error {1000 * (got_start - start):+.0f} ms, "
+            f"end error {1000 * (got_end - end):+.0f} ms"
+        )
         # Frames are timed on arrival (the end of speech must run on the clock), so a
         # stalled loop shifts them. Measured: within 40 ms in 4 runs, idle and with 6
         # CPU-bound processes beside it; 0.15 s leaves 110 ms for a busy machine.

@@ -11,7 +11,8 @@ from app.logging import configure
 
 
 def test_a_failed_calls_traceback_names_the_error_not_the_visitors_data(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     saved_structlog = structlog.get_config()

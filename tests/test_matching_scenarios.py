@@ -30,7 +30,12 @@ async def _authorized(gate: Gate, visitor_says: list[str], resident_number: str)
 
 
 async def test_a_look_alike_name_is_resolved_without_a_question(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
 ) -> None:
     # "Daniel" is 92 % like "Daniela": close enough that the seed asked which one.
     request = "Boa tarde, meu nome é Bruno, vim ver o Daniel."
@@ -39,12 +44,24 @@ async def test_a_look_alike_name_is_resolved_without_a_question(
         await _authorized(g, [request], "2201")
         d = g.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened
-    assert (d.resident, d.apartment, d.dialed, d.visitor_name) == ("Daniel Reis", "201", "2201", "Bruno")
-    assert len(stt_server.uploads) == 2, "the visitor was asked something before the resident was called"
+    assert (d.resident, d.apartment, d.dialed, d.visitor_name) == (
+        "Daniel Reis",
+        "201",
+        "2201",
+        "Bruno",
+    )
+    assert len(stt_server.uploads) == 2, (
+        "the visitor was asked something before the resident was called"
+    )
 
 
 async def test_homonyms_are_asked_about_and_the_visitor_s_answer_picks_one(
-    aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any, tmp_path: Path
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    clean_asterisk: None,
+    stt_server: Any,
+    tmp_path: Path,
 ) -> None:
     # Two Marinas: "Com quem você quer falar?", answered the way people do, by the door.
     request, answer = "Oi, sou a Carla, vim ver a Marina.", "A do quinze."
@@ -53,5 +70,10 @@ async def test_homonyms_are_asked_about_and_the_visitor_s_answer_picks_one(
         await _authorized(g, [request, answer], "2015")
         d = g.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened
-    assert (d.resident, d.apartment, d.dialed, d.visitor_name) == ("Marina Lopes", "15", "2015", "Carla")
+    assert (d.resident, d.apartment, d.dialed, d.visitor_name) == (
+        "Marina Lopes",
+        "15",
+        "2015",
+        "Carla",
+    )
     assert len(stt_server.uploads) == 3, "exactly one question between the request and the resident"

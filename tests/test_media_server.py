@@ -62,8 +62,10 @@ async def test_expected_uuid_gets_its_leg_and_silence_every_20_ms() -> None:
 
 def _protocol_errors() -> float:
     """What /metrics shows (fed where the servers and legs count them)."""
-    return REGISTRY.get_sample_value("portaria_audiosocket_protocol_errors_total",
-                                     {"role": "visitor"}) or 0.0
+    return (
+        REGISTRY.get_sample_value("portaria_audiosocket_protocol_errors_total", {"role": "visitor"})
+        or 0.0
+    )
 
 
 def _jitter_ticks() -> float:

@@ -61,13 +61,29 @@ async def llm(server: ScriptedChatServer, directory: Directory) -> AsyncIterator
 async def test_one_json_call_with_the_directory_in_the_prompt(
     server: ScriptedChatServer, llm: LlmExtractor
 ) -> None:
-    server.push(ChatReply({"intent": "entrega", "intent_detail": "iFood", "visitor_name": None,
-                           "apartment": "501", "block": None, "resident_name": "Rafaela"}))
+    server.push(
+        ChatReply(
+            {
+                "intent": "entrega",
+                "intent_detail": "iFood",
+                "visitor_name": None,
+                "apartment": "501",
+                "block": None,
+                "resident_name": "Rafaela",
+            }
+        )
+    )
     state = VisitState(visitor_name="Pedro")
     e = await llm.extract("é do ifood pra rafaela do quinhentos e um", state)
-    assert e == Extraction(intent=Intent.ENTREGA, intent_detail="ifood", visitor_name=None,
-                           apartment=ApartmentRef("501", None), resident_name="Rafaela",
-                           wants_keypad=False, confidence=0.8)
+    assert e == Extraction(
+        intent=Intent.ENTREGA,
+        intent_detail="ifood",
+        visitor_name=None,
+        apartment=ApartmentRef("501", None),
+        resident_name="Rafaela",
+        wants_keypad=False,
+        confidence=0.8,
+    )
     assert len(server.requests) == 1
     req = server.requests[0]
     assert req.authorization == f"Bearer {KEY}"
@@ -84,13 +100,21 @@ async def test_one_json_call_with_the_directory_in_the_prompt(
     assert "visitante: Pedro" in user  # what earlier turns established
 
 
-async def test_numbers_in_words_and_blocks_are_normalized(server: ScriptedChatServer, llm: LlmExtractor) -> None:
-    server.push(ChatReply({"intent": "Serviço", "apartment": 12, "block": "bloco b"}),
-                ChatReply({"intent": None, "apartment": "quinhentos e um"}))
+async def test_numbers_in_words_and_blocks_are_normalized(
+    server: ScriptedChatServer, llm: LlmExtractor
+) -> None:
+    server.push(
+        ChatReply({"intent": "Serviço", "apartment": 12, "block": "bloco b"}),
+        ChatReply({"intent": None, "apartment": "quinhentos e um"}),
+    )
     first = await llm.extract("x", VisitState())
     assert (first.intent, first.apartment) == (Intent.SERVICO, ApartmentRef("12", "B"))
     second = await llm.extract("y", VisitState())
-    assert (second.intent, second.apartment, second.confidence) == (None, ApartmentRef("501", None), 0.8)
+    assert (second.intent, second.apartment, second.confidence) == (
+        None,
+        ApartmentRef("501", None),
+        0.8,
+    )
 
 
 @pytest.mark.parametrize("content", [
@@ -101,7 +125,9 @@ async def test_numbers_in_words_and_blocks_are_normalized(server: ScriptedChatSe
     '{"visitor_name": ["Pedro"]}',  # wrong type
     "",
 ])  # fmt: skip
-async def test_bad_replies_raise_nlu_error(server: ScriptedChatServer, llm: LlmExtractor, content: str) -> None:
+async def test_bad_replies_raise_nlu_error(
+    server: ScriptedChatServer, llm: LlmExtractor, content: str
+) -> None:
     server.push(ChatReply(content))
     with pytest.raises(NluError) as info:
         await llm.extract("oi", VisitState())
@@ -156,7 +182,11 @@ async def test_hybrid_skips_the_llm_when_rules_are_sure(
 ) -> None:
     hybrid = HybridExtractor(RuleExtractor(directory), llm, confidence_threshold=0.6)
     e = await hybrid.extract("meu nome é Pedro, vim ver a Rafaela do 501", VisitState())
-    assert (e.visitor_name, e.resident_name, e.apartment) == ("Pedro", "Rafaela", ApartmentRef("501", None))
+    assert (e.visitor_name, e.resident_name, e.apartment) == (
+        "Pedro",
+        "Rafaela",
+        ApartmentRef("501", None),
+    )
     assert server.requests == []
 
 
@@ -165,7 +195,9 @@ async def test_hybrid_asks_the_llm_when_rules_are_unsure(
 ) -> None:
     rules = RuleExtractor(directory)
     assert rules.extract_sync(UNSURE, VisitState()).confidence < 0.6
-    server.push(ChatReply({"intent": "visita", "resident_name": "Rafaela Silva", "apartment": None}))
+    server.push(
+        ChatReply({"intent": "visita", "resident_name": "Rafaela Silva", "apartment": None})
+    )
     e = await HybridExtractor(rules, llm).extract(UNSURE, VisitState())
     assert (e.intent, e.resident_name) == (Intent.VISITA, "Rafaela Silva")
     assert len(server.requests) == 1
@@ -176,12 +208,15 @@ async def test_hybrid_keeps_the_rules_apartment(
 ) -> None:
     server.push(ChatReply({"intent": "entrega", "apartment": "502"}))
     e = await HybridExtractor(RuleExtractor(directory), llm, confidence_threshold=1.01).extract(
-        "é o negócio da moça do 501", VisitState())
+        "é o negócio da moça do 501", VisitState()
+    )
     assert (e.intent, e.apartment) == (Intent.ENTREGA, ApartmentRef("501", None))
 
 
-@pytest.mark.parametrize("reply", [ChatReply.error(500), ChatReply("não é json"),
-                                   ChatReply({"intent": "visita"}, delay_s=5)])
+@pytest.mark.parametrize(
+    "reply",
+    [ChatReply.error(500), ChatReply("não é json"), ChatReply({"intent": "visita"}, delay_s=5)],
+)
 async def test_hybrid_falls_back_to_rules_on_failure(
     server: ScriptedChatServer, llm: LlmExtractor, directory: Directory, reply: ChatReply
 ) -> None:
@@ -253,6 +288,16 @@ def test_hybrid_keeps_the_rules_article_only_with_the_rules_name() -> None:
 def test_the_directory_given_to_the_model_lists_nicknames() -> None:
     from app.dialog.nlu.llm import directory_listing
 
-    directory = Directory.from_entries([{"apartment_number": "302", "voip_number": "1", "residents": [
-        "Rafaela Silva", {"name": "Beatriz Nunes", "nicknames": ["Bia", "Bia Nunes"]}]}])
+    directory = Directory.from_entries(
+        [
+            {
+                "apartment_number": "302",
+                "voip_number": "1",
+                "residents": [
+                    "Rafaela Silva",
+                    {"name": "Beatriz Nunes", "nicknames": ["Bia", "Bia Nunes"]},
+                ],
+            }
+        ]
+    )
     assert directory_listing(directory) == "302: Rafaela Silva, Beatriz Nunes (Bia, Bia Nunes)"

@@ -131,7 +131,10 @@ def test_visitor_cues(rules: RuleExtractor) -> None:
 def test_lowercase_transcripts(rules: RuleExtractor) -> None:
     e = ex(rules, "meu nome e pedro da silva vim ver a rafaela do quinhentos e um")
     assert (e.visitor_name, e.resident_name, e.apartment) == (
-        "Pedro da Silva", "Rafaela", ApartmentRef("501", None))
+        "Pedro da Silva",
+        "Rafaela",
+        ApartmentRef("501", None),
+    )
 
 
 @pytest.mark.parametrize(("text", "intent", "detail"), [
@@ -199,10 +202,22 @@ def test_the_article_before_the_resident_is_kept_as_gender(
 
 
 def test_a_nickname_the_directory_lists_is_found_without_a_cue() -> None:
-    directory = Directory.from_entries([{"apartment_number": "902", "voip_number": "1", "residents": [
-        {"name": "Maria Eduarda Lima", "nicknames": ["Duda"]}]}])
-    assert RuleExtractor(directory).extract_sync("encomenda duda", VisitState()).resident_name == "Duda"
-    assert RuleExtractor(directory).extract_sync("encomenda nuda", VisitState()).resident_name is None
+    directory = Directory.from_entries(
+        [
+            {
+                "apartment_number": "902",
+                "voip_number": "1",
+                "residents": [{"name": "Maria Eduarda Lima", "nicknames": ["Duda"]}],
+            }
+        ]
+    )
+    assert (
+        RuleExtractor(directory).extract_sync("encomenda duda", VisitState()).resident_name
+        == "Duda"
+    )
+    assert (
+        RuleExtractor(directory).extract_sync("encomenda nuda", VisitState()).resident_name is None
+    )
 
 
 def test_answers_to_whom_name_the_resident(rules: RuleExtractor) -> None:
@@ -243,7 +258,9 @@ def test_confidence(rules: RuleExtractor) -> None:
     assert ex(rules, "quinhentos e um").confidence >= 0.6  # fully understood, short
     assert ex(rules, "meu nome é Pedro, vim ver a Rafaela do 501").confidence >= 0.9
     # Two reasons given equally strongly: unsure.
-    assert ex(rules, "é uma entrega e uma visita").confidence < ex(rules, "é uma entrega").confidence
+    assert (
+        ex(rules, "é uma entrega e uma visita").confidence < ex(rules, "é uma entrega").confidence
+    )
 
 
 async def test_async_matches_sync(rules: RuleExtractor) -> None:
@@ -252,11 +269,21 @@ async def test_async_matches_sync(rules: RuleExtractor) -> None:
 
 
 def test_from_entries_directory() -> None:
-    directory = Directory.from_entries([
-        {"apartment_number": "501", "residents": ["Daniel dos Reis", "Rafaela Silva"],
-         "voip_number": ["1003021"]},
-        {"apartment_number": "12", "block": "B", "residents": ["Simone Araújo"], "voip_number": "1"},
-    ])
+    directory = Directory.from_entries(
+        [
+            {
+                "apartment_number": "501",
+                "residents": ["Daniel dos Reis", "Rafaela Silva"],
+                "voip_number": ["1003021"],
+            },
+            {
+                "apartment_number": "12",
+                "block": "B",
+                "residents": ["Simone Araújo"],
+                "voip_number": "1",
+            },
+        ]
+    )
     e = RuleExtractor(directory).extract_sync("entrega pra Simone no doze B", VisitState())
     assert (e.resident_name, e.apartment) == ("Simone", ApartmentRef("12", "B"))
 
@@ -266,10 +293,18 @@ def test_from_entries_directory() -> None:
 
 def test_merge_newer_wins_none_never_erases() -> None:
     s = VisitState()
-    s.merge(Extraction(intent=Intent.ENTREGA, intent_detail="ifood", apartment=ApartmentRef("501", None)))
+    s.merge(
+        Extraction(
+            intent=Intent.ENTREGA, intent_detail="ifood", apartment=ApartmentRef("501", None)
+        )
+    )
     s.merge(Extraction(visitor_name="Pedro"))
     assert (s.intent, s.intent_detail, s.apartment, s.visitor_name) == (
-        Intent.ENTREGA, "ifood", ApartmentRef("501", None), "Pedro")
+        Intent.ENTREGA,
+        "ifood",
+        ApartmentRef("501", None),
+        "Pedro",
+    )
     s.merge(Extraction(apartment=ApartmentRef("502", None)))  # "não, é o 502"
     assert s.apartment == ApartmentRef("502", None)
 

@@ -16,8 +16,14 @@ from app.dialog.nlu import Reply, RuleExtractor, classify_confirmation, classify
 from app.directory.directory import Directory
 from tests.harness.nlu_table import DIRECTORY, FIELDS, Case, FieldScore, load_table, score
 
-THRESHOLDS = {"intent": 0.90, "detail": 0.85, "apartment": 0.95, "visitor": 0.80,
-              "resident": 0.85, "keypad": 1.0}
+THRESHOLDS = {
+    "intent": 0.90,
+    "detail": 0.85,
+    "apartment": 0.95,
+    "visitor": 0.80,
+    "resident": 0.85,
+    "keypad": 1.0,
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +34,12 @@ def table() -> tuple[list[Case], list[tuple[str, Reply]], list[tuple[str, Reply]
 @pytest.fixture(scope="module")
 def scores(table: tuple[list[Case], Any, Any]) -> dict[str, FieldScore]:
     rules = RuleExtractor(Directory.load(DIRECTORY))
-    rows = (table[0] + load_table(section="holdout")[0] + load_table(section="holdout_identity")[0]
-            + load_table(section="blind")[0])
+    rows = (
+        table[0]
+        + load_table(section="holdout")[0]
+        + load_table(section="holdout_identity")[0]
+        + load_table(section="blind")[0]
+    )
     return score(rows, rules.extract_sync)
 
 
@@ -46,7 +56,8 @@ def test_table_is_big_and_varied(table: tuple[list[Case], list[Any], list[Any]])
 def test_field_accuracy(scores: dict[str, FieldScore], name: str) -> None:
     s = scores[name]
     assert s.accuracy >= THRESHOLDS[name], (
-        f"{name}: {s.right}/{s.total} = {s.accuracy:.1%} < {THRESHOLDS[name]:.0%}\n" + "\n".join(s.misses)
+        f"{name}: {s.right}/{s.total} = {s.accuracy:.1%} < {THRESHOLDS[name]:.0%}\n"
+        + "\n".join(s.misses)
     )
 
 
@@ -56,6 +67,9 @@ def test_every_resident_reply(table: tuple[Any, list[tuple[str, Reply]], Any]) -
 
 
 def test_every_confirmation(table: tuple[Any, Any, list[tuple[str, Reply]]]) -> None:
-    wrong = [(t, want, classify_confirmation(t)) for t, want in table[2]
-             if classify_confirmation(t) is not want]
+    wrong = [
+        (t, want, classify_confirmation(t))
+        for t, want in table[2]
+        if classify_confirmation(t) is not want
+    ]
     assert not wrong, "\n".join(f"{t!r}: want {w}, got {g}" for t, w, g in wrong)

@@ -17,18 +17,21 @@ from tests.harness.asterisk import REPO
 DIRECTORY = REPO / "data" / "apartamentos.json"
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("Apartamento 500-1.", "501"),
-    ("apto 501", "501"),
-    ("É o 5-0-1.", "501"),
-    ("5.0.1", "501"),
-    ("Vim no 1200-1", "1201"),
-    ("Entrega para o 20-2", "22"),
-    ("apartamento 300 e 3", "303"),
-    ("apartamento 300 de três", "303"),
-    ("1.2001", "12001"),
-    ("Apartamento 12-B", "12"),
-])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Apartamento 500-1.", "501"),
+        ("apto 501", "501"),
+        ("É o 5-0-1.", "501"),
+        ("5.0.1", "501"),
+        ("Vim no 1200-1", "1201"),
+        ("Entrega para o 20-2", "22"),
+        ("apartamento 300 e 3", "303"),
+        ("apartamento 300 de três", "303"),
+        ("1.2001", "12001"),
+        ("Apartamento 12-B", "12"),
+    ],
+)
 def test_whisper_number_forms_parse_to_the_number_said(text: str, number: str) -> None:
     ref = parse_apartment(text)
     assert ref is not None and ref.number == number
@@ -45,8 +48,12 @@ def test_a_round_part_then_the_rest_is_read_as_one_number() -> None:
     assert rereadings("501") == ["51"]
 
 
-@pytest.mark.parametrize(("written", "meant"), [("5001", "501"), ("12001", "1201"), ("4004", "404"), ("50", "501")])
-def test_a_number_missing_from_the_directory_is_reread_and_marked_for_confirmation(written: str, meant: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "meant"), [("5001", "501"), ("12001", "1201"), ("4004", "404"), ("50", "501")]
+)
+def test_a_number_missing_from_the_directory_is_reread_and_marked_for_confirmation(
+    written: str, meant: str
+) -> None:
     res = Directory.load(DIRECTORY).resolve(None, ApartmentRef(written, None))
     assert res.status == "apartment_only" and res.reread
     assert [a.number for a in res.apartments] == [meant]

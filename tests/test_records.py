@@ -54,16 +54,37 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], R
 
 
 def _turns(call_id: str, n: int, t0: float) -> list[Turn]:
-    return [Turn(call_id, i + 1, t0 + i, "visitor" if i % 2 else "portaria", "heard" if i % 2 else "said",
-                 f"turn {i}", party=None if i % 2 else "visitor", confidence=0.9 if i % 2 else None,
-                 timings={"stt_s": 0.2} if i % 2 else {"tts_s": 0.01}) for i in range(n)]
+    return [
+        Turn(
+            call_id,
+            i + 1,
+            t0 + i,
+            "visitor" if i % 2 else "portaria",
+            "heard" if i % 2 else "said",
+            f"turn {i}",
+            party=None if i % 2 else "visitor",
+            confidence=0.9 if i % 2 else None,
+            timings={"stt_s": 0.2} if i % 2 else {"tts_s": 0.01},
+        )
+        for i in range(n)
+    ]
 
 
 def test_a_call_is_kept_with_its_turns_in_order(make_store: Callable[[], RecordStore]) -> None:
     store = make_store()
     now = time.time()
-    store.record(Decision("apoena", "authorized", "resident", "c1", visitor_name="Pedro", caller="7100",
-                          gate_opened=True, ts=now))
+    store.record(
+        Decision(
+            "apoena",
+            "authorized",
+            "resident",
+            "c1",
+            visitor_name="Pedro",
+            caller="7100",
+            gate_opened=True,
+            ts=now,
+        )
+    )
     for t in reversed(_turns("c1", 4, now)):  # written out of order, read in order
         store.add_turn(t)
     store.close()
@@ -71,22 +92,37 @@ def test_a_call_is_kept_with_its_turns_in_order(make_store: Callable[[], RecordS
     assert [d.call_id for d in again.query(call_id="c1")] == ["c1"]
     turns = again.turns("c1")
     assert [t.seq for t in turns] == [1, 2, 3, 4]
-    assert turns[1].text == "turn 1" and turns[1].confidence == 0.9 and turns[1].timings == {"stt_s": 0.2}
+    assert (
+        turns[1].text == "turn 1"
+        and turns[1].confidence == 0.9
+        and turns[1].timings == {"stt_s": 0.2}
+    )
     assert turns[0].party == "visitor" and again.query(caller="7100")[0].gate_opened
     again.close()
 
 
 def _recorded_call(store: RecordStore, folder: Path, call_id: str, caller: str, ts: float) -> str:
     path = write_flac(folder, call_id, [np.full(800, 1000, dtype=np.int16)], 8000)
-    store.record(Decision("apoena", "denied", "resident", call_id, visitor_name="Ana", caller=caller,
-                          recording=str(path), ts=ts))
+    store.record(
+        Decision(
+            "apoena",
+            "denied",
+            "resident",
+            call_id,
+            visitor_name="Ana",
+            caller=caller,
+            recording=str(path),
+            ts=ts,
+        )
+    )
     for t in _turns(call_id, 3, ts):
         store.add_turn(t)
     return str(path)
 
 
 def test_purge_deletes_old_transcripts_and_recordings_and_keeps_the_decisions(
-        make_store: Callable[[], RecordStore], tmp_path: Path) -> None:
+    make_store: Callable[[], RecordStore], tmp_path: Path
+) -> None:
     store = make_store()
     now = time.time()
     old = _recorded_call(store, tmp_path / "rec", "old", "7100", now - 40 * DAY)
@@ -96,12 +132,17 @@ def test_purge_deletes_old_transcripts_and_recordings_and_keeps_the_decisions(
     assert not Path(old).exists() and Path(new).exists()
     assert store.turns("old") == [] and len(store.turns("new")) == 3
     kept = {d.call_id: d for d in store.query()}
-    assert set(kept) == {"old", "new"} and kept["old"].recording is None and kept["new"].recording == new
+    assert (
+        set(kept) == {"old", "new"}
+        and kept["old"].recording is None
+        and kept["new"].recording == new
+    )
     store.close()
 
 
-def test_erase_removes_one_persons_data_and_nothing_else(make_store: Callable[[], RecordStore],
-                                                        tmp_path: Path) -> None:
+def test_erase_removes_one_persons_data_and_nothing_else(
+    make_store: Callable[[], RecordStore], tmp_path: Path
+) -> None:
     store = make_store()
     now = time.time()
     mine = [_recorded_call(store, tmp_path / "rec", f"mine{i}", "7100", now - i) for i in range(2)]
@@ -111,7 +152,12 @@ def test_erase_removes_one_persons_data_and_nothing_else(make_store: Callable[[]
     rows = {d.call_id: d for d in store.query()}
     for cid in ("mine0", "mine1"):
         d = rows[cid]
-        assert (d.visitor_name, d.caller, d.recording, d.visitor_channel) == (None, None, None, None)
+        assert (d.visitor_name, d.caller, d.recording, d.visitor_channel) == (
+            None,
+            None,
+            None,
+            None,
+        )
         assert d.outcome == "denied" and store.turns(cid) == []  # the decision stays, anonymized
     assert rows["other"].caller == "7200" and rows["other"].visitor_name == "Ana"
     assert len(store.turns("other")) == 3 and Path(other).exists()
@@ -119,13 +165,16 @@ def test_erase_removes_one_persons_data_and_nothing_else(make_store: Callable[[]
     store.close()
 
 
-def test_retention_forgets_only_that_condominiums_old_recordings(make_store: Callable[[], RecordStore],
-                                                                 tmp_path: Path) -> None:
+def test_retention_forgets_only_that_condominiums_old_recordings(
+    make_store: Callable[[], RecordStore], tmp_path: Path
+) -> None:
     store = make_store()
     now = time.time()
     old = _recorded_call(store, tmp_path / "rec", "old", "1", now - 10 * DAY)
     _recorded_call(store, tmp_path / "rec", "recent", "2", now - 1 * DAY)
-    store.record(Decision("jardins", "denied", "resident", "j", recording="/x.flac", ts=now - 10 * DAY))
+    store.record(
+        Decision("jardins", "denied", "resident", "j", recording="/x.flac", ts=now - 10 * DAY)
+    )
     assert store.expire_recordings(now - 7 * DAY, "apoena") == [old]
     assert store.expire_recordings(now - 7 * DAY, "apoena") == []
     assert {d.call_id: d.recording for d in store.query()}["j"] == "/x.flac"
@@ -145,9 +194,10 @@ def test_recordings_are_flac_readable_by_the_service_user_only(tmp_path: Path) -
 def test_an_old_sqlite_file_is_migrated_with_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL,
-        condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT, apartment TEXT, resident TEXT,
-        outcome TEXT NOT NULL, decided_by TEXT NOT NULL, gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
+    db.executescript("""CREATE TABLE decisions (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL, condominium TEXT NOT NULL, visitor_name TEXT, intent TEXT,
+        apartment TEXT, resident TEXT, outcome TEXT NOT NULL, decided_by TEXT NOT NULL,
+        gate_opened INTEGER NOT NULL, call_id TEXT NOT NULL,
         visitor_channel TEXT, resident_channel TEXT, dialed TEXT);
         INSERT INTO decisions (ts, condominium, outcome, decided_by, gate_opened, call_id)
         VALUES (1.0, 'apoena', 'authorized', 'resident', 1, 'legacy');""")
@@ -172,9 +222,16 @@ def test_a_crash_right_after_a_turn_loses_no_finished_turn(tmp_path: Path) -> No
         "for i in range(50):\n"
         "    w.add_turn(Turn('c', i + 1, time.time(), 'visitor', 'heard', f't{i}'))\n"
         "w.flush()\n"
-        "os._exit(9)  # no close, no atexit: as if killed\n")
-    res = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60,
-                         check=False)
+        "os._exit(9)  # no close, no atexit: as if killed\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert res.returncode == 9, res.stderr
     assert [t.seq for t in SqliteStore(path).turns("c")] == list(range(1, 51))
 
@@ -190,10 +247,19 @@ def test_two_instances_write_one_postgresql_at_once(pg: PgServer) -> None:
         "for i in range(100):\n"
         "    w.add_turn(Turn(f'{name}-{i}', 1, time.time(), 'visitor', 'heard', 'oi'))\n"
         "    w.record(Decision('apoena', 'authorized', 'resident', f'{name}-{i}'))\n"
-        "w.close()\n")
+        "w.close()\n"
+    )
     env = {**os.environ, PASSWORD_ENV: PASSWORD}
-    procs = [subprocess.Popen([sys.executable, "-c", script, name], cwd=REPO, env=env, stderr=subprocess.PIPE,
-                              text=True) for name in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, name],
+            cwd=REPO,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -244,6 +310,10 @@ def test_a_turns_stages_land_on_it_and_keys_pressed_in_a_row_are_one_turn() -> N
     log.close()
     stage_sink.reset(bound)
     assert [(t.seq, t.kind, t.text) for t in written] == [
-        (1, "said", "Condomínio Apoena, em que posso ajudar?"), (2, "heard", "quinhentos e um"),
-        (3, "said", "Qual é o seu nome?"), (4, "dtmf", "keypad: 501#"), (5, "event", "portão aberto")]
+        (1, "said", "Condomínio Apoena, em que posso ajudar?"),
+        (2, "heard", "quinhentos e um"),
+        (3, "said", "Qual é o seu nome?"),
+        (4, "dtmf", "keypad: 501#"),
+        (5, "event", "portão aberto"),
+    ]
     assert written[1].timings == {"speech_end_s": 2.0, "nlu_s": 0.0004, "first_reply_audio_s": 0.45}

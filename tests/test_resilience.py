@@ -18,7 +18,9 @@ from tests.harness.phone import Phones, speech_onset
 SANDBOX = str(REPO / "scripts" / "sandbox.sh")
 
 
-@pytest.mark.skipif(bool(os.environ.get("PORTARIA_ARI_URL")), reason="restarts the sandbox Asterisk only")
+@pytest.mark.skipif(
+    bool(os.environ.get("PORTARIA_ARI_URL")), reason="restarts the sandbox Asterisk only"
+)
 async def test_asterisk_restart_mid_call_app_reconnects_and_serves_the_next_call(
     app: Service, phones: Phones, ari: AriClient
 ) -> None:
@@ -57,7 +59,9 @@ async def test_asterisk_restart_mid_call_app_reconnects_and_serves_the_next_call
     assert (await wait_clean(ari, app)) == ([], [], 0)
 
 
-async def test_media_leg_dropped_ends_that_call_only(app: Service, phones: Phones, ari: AriClient) -> None:
+async def test_media_leg_dropped_ends_that_call_only(
+    app: Service, phones: Phones, ari: AriClient
+) -> None:
     a = await phones.dial("100", caller="7301", wait=30)
     b = await phones.dial("100", caller="7302", wait=5)
     for _ in range(100):

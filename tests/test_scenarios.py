@@ -17,21 +17,36 @@ async def _ends_clean(gate: Gate) -> None:
 
 
 async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(gate: Gate) -> None:
-    gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                  "Meu nome é Pedro da Silva.", "Sim, pode entrar.")
+    gate.stt.push(
+        "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+        "Meu nome é Pedro da Silva.",
+        "Sim, pode entrar.",
+    )
     await gate.resident("1003021", says=["Sim, pode entrar."])
-    phone = await gate.visitor(["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                                "Meu nome é Pedro da Silva."])
+    phone = await gate.visitor(
+        [
+            "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+            "Meu nome é Pedro da Silva.",
+        ]
+    )
     await phone.wait_hung_up(timeout=90)
     d = gate.last_decision()
     assert d is not None and d.outcome == "authorized" and d.decided_by == "resident"
-    assert d.apartment == "501" and d.visitor_name and "Pedro" in d.visitor_name and d.intent == "entrega"
+    assert (
+        d.apartment == "501"
+        and d.visitor_name
+        and "Pedro" in d.visitor_name
+        and d.intent == "entrega"
+    )
     assert d.dialed == "1003021" and d.gate_opened
     assert gate.tap.dtmf_on(phone.channel_id) == "#9"
     # Each upload to the recognizer is one utterance as played: its speech plus the
     # endpointer's 0.3 s pre-roll and 0.15 s tail. A wrong segmentation fails here.
-    played = ["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", "Meu nome é Pedro da Silva.",
-              "Sim, pode entrar."]
+    played = [
+        "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+        "Meu nome é Pedro da Silva.",
+        "Sim, pode entrar.",
+    ]
     uploads = gate.stt.uploads
     assert len(uploads) == 3
     # Margin: the cut is frame-exact on audio time (test_endpointer.py), but here the
@@ -42,15 +57,22 @@ async def test_delivery_to_501_resident_says_sim_gate_opens_both_channels_gone(g
         expected = len(synth_speech(text, 8000)) / 8000 + 0.45
         assert up.sample_rate == 8000
         print(f"upload {up.duration_s:.3f} s for {expected:.3f} s played (+pre-roll, tail)")
-        assert abs(up.duration_s - expected) < 0.25, f"{text!r}: uploaded {up.duration_s:.2f} s, played {expected:.2f} s"
+        assert abs(up.duration_s - expected) < 0.25, (
+            f"{text!r}: uploaded {up.duration_s:.2f} s, played {expected:.2f} s"
+        )
     await _ends_clean(gate)
 
 
 async def test_visit_denied_gate_stays_shut(gate: Gate) -> None:
-    gate.stt.push("Oi, vim visitar o apartamento quatrocentos e quatro.",
-                  "Meu nome é Carla.", "Não, não autorizo.")
+    gate.stt.push(
+        "Oi, vim visitar o apartamento quatrocentos e quatro.",
+        "Meu nome é Carla.",
+        "Não, não autorizo.",
+    )
     await gate.resident("1001404", says=["Não, não autorizo."])
-    phone = await gate.visitor(["Oi, vim visitar o apartamento quatrocentos e quatro.", "Meu nome é Carla."])
+    phone = await gate.visitor(
+        ["Oi, vim visitar o apartamento quatrocentos e quatro.", "Meu nome é Carla."]
+    )
     await phone.wait_hung_up(timeout=90)
     d = gate.last_decision()
     assert d is not None and d.outcome == "denied" and not d.gate_opened
@@ -60,10 +82,15 @@ async def test_visit_denied_gate_stays_shut(gate: Gate) -> None:
 
 
 async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: Gate) -> None:
-    gate.stt.push("Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um.",
-                  "Quem é?", "Ah tá, pode subir.")
+    gate.stt.push(
+        "Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um.",
+        "Quem é?",
+        "Ah tá, pode subir.",
+    )
     rec = await gate.resident("1001101", says=["Quem é?", "Ah tá, pode subir."])
-    phone = await gate.visitor(["Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um."])
+    phone = await gate.visitor(
+        ["Boa noite, sou o Marcos da Rappi, entrega para o apartamento cento e um."]
+    )
     await phone.wait_hung_up(timeout=120)
     d = gate.last_decision()
     assert d is not None and d.outcome == "authorized" and d.gate_opened and d.apartment == "101"
@@ -84,8 +111,7 @@ async def test_resident_asks_quem_e_hears_the_details_again_then_says_sim(gate: 
 
 async def test_name_only_request_is_disambiguated_by_asking(gate: Gate) -> None:
     # "Rafaela" lives in 501 (Rafaela Silva) and "Rafaella" in 303: ask, never guess.
-    gate.stt.push("Oi, meu nome é Bruno, vim ver a Rafaela.",
-                  "A Rafaela Silva.", "Sim.")
+    gate.stt.push("Oi, meu nome é Bruno, vim ver a Rafaela.", "A Rafaela Silva.", "Sim.")
     await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor(["Oi, meu nome é Bruno, vim ver a Rafaela.", "A Rafaela Silva."])
     await phone.wait_hung_up(timeout=90)
@@ -96,14 +122,28 @@ async def test_name_only_request_is_disambiguated_by_asking(gate: Gate) -> None:
 
 
 async def test_unknown_apartment_then_corrected(gate: Gate) -> None:
-    gate.stt.push("Entrega do Mercado Livre para o apartamento novecentos e nove.",
-                  "Desculpa, é o quinhentos e um.", "Meu nome é Ana.", "Pode entrar.")
+    gate.stt.push(
+        "Entrega do Mercado Livre para o apartamento novecentos e nove.",
+        "Desculpa, é o quinhentos e um.",
+        "Meu nome é Ana.",
+        "Pode entrar.",
+    )
     await gate.resident("1003021", says=["Pode entrar."])
-    phone = await gate.visitor(["Entrega do Mercado Livre para o apartamento novecentos e nove.",
-                                "Desculpa, é o quinhentos e um.", "Meu nome é Ana."])
+    phone = await gate.visitor(
+        [
+            "Entrega do Mercado Livre para o apartamento novecentos e nove.",
+            "Desculpa, é o quinhentos e um.",
+            "Meu nome é Ana.",
+        ]
+    )
     await phone.wait_hung_up(timeout=120)
     d = gate.last_decision()
-    assert d is not None and d.outcome == "authorized" and d.apartment == "501" and d.dialed == "1003021"
+    assert (
+        d is not None
+        and d.outcome == "authorized"
+        and d.apartment == "501"
+        and d.dialed == "1003021"
+    )
     await _ends_clean(gate)
 
 
@@ -135,7 +175,9 @@ async def test_first_number_busy_second_number_answers_sim(gate: Gate) -> None:
 async def test_visitor_hangs_up_while_resident_phone_rings(gate: Gate) -> None:
     gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.")
     await gate.resident("1003021", mode="noanswer")
-    phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."], wait=4)
+    phone = await gate.visitor(
+        ["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."], wait=4
+    )
     await phone.wait_hung_up(timeout=60)
     # The ringing resident call is cancelled with the visitor's: nothing left, no gate.
     await _ends_clean(gate)
@@ -158,7 +200,9 @@ async def test_visitor_confirms_the_resident_and_gives_a_name_in_one_breath(gate
     await _ends_clean(gate)
 
 
-async def test_resident_who_picks_up_at_once_hears_the_presentation_without_waiting(gate: Gate) -> None:
+async def test_resident_who_picks_up_at_once_hears_the_presentation_without_waiting(
+    gate: Gate,
+) -> None:
     # The visitor is still hearing "Um momento, vou chamar o morador" (about 2 s) when the
     # resident answers: the resident's presentation starts on their leg regardless.
     gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")

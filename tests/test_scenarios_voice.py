@@ -43,10 +43,18 @@ class VoiceGate(Gate):
 
 
 @pytest.fixture
-async def voice_gate(aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, phones: Phones,
-                     tmp_path: Path) -> AsyncIterator[VoiceGate]:
-    async with running_gate(aenv, ari, phones, None, tmp_path, gate_class=VoiceGate,
-                            replace_settings={"stt": SttSettings(backend="whisper", timeout_s=6)}) as g:
+async def voice_gate(
+    aenv: AsteriskEnv, ari: AriClient, clean_asterisk: None, phones: Phones, tmp_path: Path
+) -> AsyncIterator[VoiceGate]:
+    async with running_gate(
+        aenv,
+        ari,
+        phones,
+        None,
+        tmp_path,
+        gate_class=VoiceGate,
+        replace_settings={"stt": SttSettings(backend="whisper", timeout_s=6)},
+    ) as g:
         assert isinstance(g, VoiceGate)
         yield g
 
@@ -60,12 +68,16 @@ def _replies(logs: list[MutableMapping[str, Any]]) -> list[str]:
     return [e["reply"] for e in logs if e.get("event") == "resident_reply"]
 
 
-async def test_visitor_asks_for_fernanda_resident_says_pode_entrar_gate_opens(voice_gate: VoiceGate) -> None:
+async def test_visitor_asks_for_fernanda_resident_says_pode_entrar_gate_opens(
+    voice_gate: VoiceGate,
+) -> None:
     g = voice_gate
     await g.resident_says("1001404", "pf_dora", ["Pode entrar."])
     g.voice = "pm_alex"
     # "Isso mesmo." answers "Fernanda Oliveira, do apartamento 404, certo?" if the app asks it.
-    phone = await g.visitor(["Boa tarde, meu nome é Pedro, vim visitar a Fernanda Oliveira.", "Isso mesmo."])
+    phone = await g.visitor(
+        ["Boa tarde, meu nome é Pedro, vim visitar a Fernanda Oliveira.", "Isso mesmo."]
+    )
     with capture_logs() as logs:
         await phone.wait_hung_up(timeout=120)
     d = g.last_decision()
@@ -76,7 +88,9 @@ async def test_visitor_asks_for_fernanda_resident_says_pode_entrar_gate_opens(vo
     await _ends_clean(g)
 
 
-async def test_resident_asks_quem_e_hears_the_visitor_again_then_says_sim(voice_gate: VoiceGate) -> None:
+async def test_resident_asks_quem_e_hears_the_visitor_again_then_says_sim(
+    voice_gate: VoiceGate,
+) -> None:
     g = voice_gate
     await g.resident_says("1001101", "pf_dora", ["Quem é?", "Sim, pode deixar subir."])
     g.voice = "pm_santa"
@@ -96,7 +110,9 @@ async def test_resident_says_nao_autorizo_gate_stays_shut(voice_gate: VoiceGate)
     g = voice_gate
     await g.resident_says("1003021", "pm_alex", ["Não, não autorizo."])
     g.voice = "pf_dora"
-    phone = await g.visitor(["Bom dia, sou a Carla, vim visitar o Daniel dos Reis.", "Meu nome é Carla."])
+    phone = await g.visitor(
+        ["Bom dia, sou a Carla, vim visitar o Daniel dos Reis.", "Meu nome é Carla."]
+    )
     with capture_logs() as logs:
         await phone.wait_hung_up(timeout=120)
     d = g.last_decision()

@@ -36,20 +36,31 @@ BACK_TO_BACK = int(os.environ.get("PORTARIA_SOAK_CALLS", "40"))
 AT_ONCE = int(os.environ.get("PORTARIA_SOAK_AT_ONCE", "50"))
 # Back-to-back calls run as this many phones dialing again as soon as they hang up.
 STREAMS = int(os.environ.get("PORTARIA_SOAK_STREAMS", "10"))
-ARRIVALS_PER_S = 3.0  # the burst's calls arrive this fast (faster, the sandbox Asterisk stalls for 20 s and more)
+# The burst's calls arrive this fast (faster, the sandbox Asterisk stalls for 20 s and more).
+ARRIVALS_PER_S = 3.0
 SEED = 20261127
 CALLERS = itertools.count(20000)  # each call's caller id: how its decision is found
 
 SHORT_PHRASES = {
-    "greeting": "Portaria.", "keypad_apartment": "Apartamento?", "keypad_name": "Nome?",
-    "calling_resident": "Chamando.", "resident_keypad_prompt": "Apartamento {apartment}, visitante:",
-    "resident_keypad_question": "Um sim, dois não.", "resident_thanks_yes": "Certo.",
-    "resident_thanks_no": "Certo.", "visitor_authorized": "Pode entrar.", "visitor_denied": "Negado.",
-    "visitor_no_answer": "Sem resposta.", "goodbye": "Tchau.",
+    "greeting": "Portaria.",
+    "keypad_apartment": "Apartamento?",
+    "keypad_name": "Nome?",
+    "calling_resident": "Chamando.",
+    "resident_keypad_prompt": "Apartamento {apartment}, visitante:",
+    "resident_keypad_question": "Um sim, dois não.",
+    "resident_thanks_yes": "Certo.",
+    "resident_thanks_no": "Certo.",
+    "visitor_authorized": "Pode entrar.",
+    "visitor_denied": "Negado.",
+    "visitor_no_answer": "Sem resposta.",
+    "goodbye": "Tchau.",
 }
 # apartment typed -> the resident's number and what they press
-KINDS = {"authorized": ("501", "1003021", "DTMF:1"), "denied": ("101", "1001101", "DTMF:2"),
-         "hangup": ("404", "1001404", "DTMF:2")}
+KINDS = {
+    "authorized": ("501", "1003021", "DTMF:1"),
+    "denied": ("101", "1001101", "DTMF:2"),
+    "hangup": ("404", "1001404", "DTMF:2"),
+}
 
 
 @dataclass
@@ -120,7 +131,9 @@ async def hang_up_later(phone: PhoneCall, after_s: float) -> None:
 async def one_call(g: Gate, kind: str, n: int, rng: random.Random) -> Placed:
     apartment = KINDS[kind][0]
     caller = str(next(CALLERS))
-    phone = await g.visitor([f"DTMF:{apartment}#", "Pedro da Silva"], caller=caller, wait=60, record=False)
+    phone = await g.visitor(
+        [f"DTMF:{apartment}#", "Pedro da Silva"], caller=caller, wait=60, record=False
+    )
     if kind == "hangup":
         await hang_up_later(phone, rng.uniform(0.5, 9.0))
     await phone.wait_hung_up(timeout=120)
@@ -148,8 +161,9 @@ async def at_once(g: Gate, total: int, rng: random.Random) -> list[Placed]:
     async def call(n: int, kind: str) -> Placed:
         await asyncio.sleep(n / ARRIVALS_PER_S)
         caller = str(next(CALLERS))
-        phone = await g.visitor([f"DTMF:{KINDS[kind][0]}#", "Pedro da Silva"], caller=caller, wait=60,
-                                record=False)
+        phone = await g.visitor(
+            [f"DTMF:{KINDS[kind][0]}#", "Pedro da Silva"], caller=caller, wait=60, record=False
+        )
         if kind == "hangup":
             await hang_up_later(phone, rng.uniform(0.5, 9.0))
         await phone.wait_hung_up(timeout=180)
@@ -183,18 +197,28 @@ def check_outcomes(g: Gate, placed: list[Placed], may_degrade: float = 0.0) -> d
         outcomes[d.outcome] = outcomes.get(d.outcome, 0) + 1
         dtmf = g.tap.dtmf_on(p.phone.channel_id)
         if d.gate_opened:
-            assert p.kind == "authorized" and d.outcome == "authorized" and d.decided_by.startswith("resident"), \
-                f"{p.kind} call from {p.caller}: gate opened with {d}"
+            assert (
+                p.kind == "authorized"
+                and d.outcome == "authorized"
+                and d.decided_by.startswith("resident")
+            ), f"{p.kind} call from {p.caller}: gate opened with {d}"
             assert dtmf == "#9", f"{p.caller}: gate recorded open but the intercom got {dtmf!r}"
         else:
-            assert "9" not in dtmf, f"{p.kind} call from {p.caller}: gate DTMF without a recorded yes"
-        expected = {"authorized": ("authorized",), "denied": ("denied",),
-                    "hangup": ("visitor_left", "denied")}[p.kind]
+            assert "9" not in dtmf, (
+                f"{p.kind} call from {p.caller}: gate DTMF without a recorded yes"
+            )
+        expected = {
+            "authorized": ("authorized",),
+            "denied": ("denied",),
+            "hangup": ("visitor_left", "denied"),
+        }[p.kind]
         if d.outcome not in expected:
             degraded.append(f"{p.caller} {p.kind} -> {d.outcome}")
     if degraded:
         print(f"\ndegraded calls: {degraded}")
-    assert len(degraded) <= may_degrade * len(placed), f"{len(degraded)} of {len(placed)} calls failed: {degraded}"
+    assert len(degraded) <= may_degrade * len(placed), (
+        f"{len(degraded)} of {len(placed)} calls failed: {degraded}"
+    )
     return outcomes
 
 
@@ -210,10 +234,21 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
 ) -> None:
     rng = random.Random(SEED)
     # Under the burst Asterisk is slow: the resident's phone gets more time to answer.
-    resident_call = {"endpoint_template": "Local/{number}@resident-test", "ring_timeout_s": 20,
-                     "silence_timeout_s": 25}
-    async with running_gate(aenv, ari, phones, None, tmp_path, top={"max_calls": 200}, phrases=SHORT_PHRASES,
-                            resident_call=resident_call) as g:
+    resident_call = {
+        "endpoint_template": "Local/{number}@resident-test",
+        "ring_timeout_s": 20,
+        "silence_timeout_s": 25,
+    }
+    async with running_gate(
+        aenv,
+        ari,
+        phones,
+        None,
+        tmp_path,
+        top={"max_calls": 200},
+        phrases=SHORT_PHRASES,
+        resident_call=resident_call,
+    ) as g:
         for apartment, number, press in KINDS.values():
             await g.resident(number, says=[press], record=False)
         # Warm-up: the HTTP pools and caches reach their working size first.
@@ -235,15 +270,24 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
         burst_outcomes = check_outcomes(g, burst, may_degrade=0.5)
         t2 = loop.time()
 
-        print(f"\n{BACK_TO_BACK} back to back ({STREAMS} streams) in {t1 - t0:.0f} s: {seq_outcomes}")
+        print(
+            f"\n{BACK_TO_BACK} back to back ({STREAMS} streams) in {t1 - t0:.0f} s: {seq_outcomes}"
+        )
         print(f"{AT_ONCE} at once in {t2 - t1:.0f} s: {burst_outcomes}")
-        print(f"file descriptors (other, pooled ARI connections): baseline {fd0}, after back-to-back {fd1}, "
-              f"after burst {fd2}")
+        print(
+            f"file descriptors (other, pooled ARI connections): baseline {fd0}, "
+            f"after back-to-back {fd1}, after burst {fd2}"
+        )
         print(f"RSS MB: baseline {mem0:.1f}, after back-to-back {mem1:.1f}, after burst {mem2:.1f}")
         svc = g.app
         assert set(svc.app.held().values()) == {0}, svc.app.held()
-        assert live(Call) == 0 and live(MediaLeg) == 0, "calls or legs still referenced after the soak"
-        # A leak of one descriptor per call would show as dozens; 2 is noise (a log rotation, a WAL).
+        assert live(Call) == 0 and live(MediaLeg) == 0, (
+            "calls or legs still referenced after the soak"
+        )
+        # A leak of one descriptor per call would show as dozens; 2 is noise (a log rotation,
+        # a WAL).
         assert max(fd1[0], fd2[0]) <= fd0[0] + 2, f"file descriptors grew: {fd0} -> {fd1} -> {fd2}"
         assert fd2[1] <= 40, "more kept-alive ARI connections than the two pools allow (20 each)"
-        assert mem2 - mem0 < 25, f"memory grew {mem2 - mem0:.1f} MB over {BACK_TO_BACK + AT_ONCE} calls"
+        assert mem2 - mem0 < 25, (
+            f"memory grew {mem2 - mem0:.1f} MB over {BACK_TO_BACK + AT_ONCE} calls"
+        )

@@ -21,7 +21,9 @@ from tests.harness.asterisk import REPO
 DIRECTORY = Directory.load(REPO / "data" / "apartamentos.json")
 
 
-@pytest.mark.parametrize("n", [1, 12, 21, 100, 101, 202, 303, 404, 501, 1000, 1100, 1201, 2020, 9999])
+@pytest.mark.parametrize(
+    "n", [1, 12, 21, 100, 101, 202, 303, 404, 501, 1000, 1100, 1201, 2020, 9999]
+)
 def test_a_number_said_in_words_reads_back_as_the_same_number(n: int) -> None:
     assert words_to_number(say_number(n)) == n
 
@@ -34,8 +36,14 @@ def test_every_way_of_saying_an_apartment_parses_back_to_that_apartment() -> Non
 
 
 def test_expected_answers_mean_what_the_text_classifiers_say() -> None:
-    assert ("quem é", "who") in RESIDENT_HINT.choices and ("não autorizo", "no") in RESIDENT_HINT.choices
-    assert ("isso mesmo", "yes") in CONFIRM_HINT.choices and ("errado", "no") in CONFIRM_HINT.choices
+    assert ("quem é", "who") in RESIDENT_HINT.choices and (
+        "não autorizo",
+        "no",
+    ) in RESIDENT_HINT.choices
+    assert ("isso mesmo", "yes") in CONFIRM_HINT.choices and (
+        "errado",
+        "no",
+    ) in CONFIRM_HINT.choices
     assert all(classify_reply(p).value == m for p, m in RESIDENT_HINT.choices)
     assert all(classify_confirmation(p).value == m for p, m in CONFIRM_HINT.choices)
 
@@ -48,9 +56,20 @@ def test_the_prompt_lists_names_and_numbers_the_known_apartment_first() -> None:
 
 
 def test_a_doubtful_yes_is_never_taken_and_a_sure_choice_is() -> None:
-    assert read_reply(Input("speech", text="sim", choice="sim", scored=True), classify_reply) is Reply.YES
-    assert read_reply(Input("speech", text="sim", scored=True, unsure=True), classify_reply) is Reply.UNKNOWN
-    assert read_reply(Input("speech", text="não", scored=True, unsure=True), classify_reply) is Reply.UNKNOWN
-    assert read_reply(Input("speech", text="pode subir", unsure=True), classify_reply) is Reply.UNKNOWN
+    assert (
+        read_reply(Input("speech", text="sim", choice="sim", scored=True), classify_reply)
+        is Reply.YES
+    )
+    assert (
+        read_reply(Input("speech", text="sim", scored=True, unsure=True), classify_reply)
+        is Reply.UNKNOWN
+    )
+    assert (
+        read_reply(Input("speech", text="não", scored=True, unsure=True), classify_reply)
+        is Reply.UNKNOWN
+    )
+    assert (
+        read_reply(Input("speech", text="pode subir", unsure=True), classify_reply) is Reply.UNKNOWN
+    )
     assert read_reply(Input("speech", text="não autorizo", unsure=True), classify_reply) is Reply.NO
     assert read_reply(Input("speech", text=None), classify_reply) is Reply.UNKNOWN

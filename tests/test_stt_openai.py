@@ -118,7 +118,8 @@ async def test_own_timeout_bounds_the_whole_call_even_against_a_trickle() -> Non
 
 
 @pytest.mark.parametrize(
-    ("status", "expect"), [(500, "HTTP 500: The server had an error"), (429, "HTTP 429: Rate limit")]
+    ("status", "expect"),
+    [(500, "HTTP 500: The server had an error"), (429, "HTTP 429: Rate limit")],
 )
 async def test_http_errors_raise_without_retrying(status: int, expect: str) -> None:
     async with ScriptedTranscriptionServer([Reply.error(status), "nunca"]) as srv:
@@ -193,8 +194,16 @@ async def test_bad_pcm_is_a_value_error() -> None:
 async def test_build_stt_openai_end_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AI_API_KEY", "k")
     async with ScriptedTranscriptionServer(["entrega para o 302"]) as srv:
-        stt = build_stt(SttSettings(backend="openai", base_url=srv.base_url, name="groq",
-                                    model="whisper-large-v3", timeout_s=2, max_concurrency=2))
+        stt = build_stt(
+            SttSettings(
+                backend="openai",
+                base_url=srv.base_url,
+                name="groq",
+                model="whisper-large-v3",
+                timeout_s=2,
+                max_concurrency=2,
+            )
+        )
         assert isinstance(stt, LimitedStt)
         assert (stt.max_concurrency, stt.timeout_s) == (2, 2)
         result = await stt.transcribe(pcm(0.5, 8000), 8000)
@@ -207,8 +216,10 @@ def test_fake_server_runs_in_a_thread_for_sync_clients() -> None:
     with ScriptedTranscriptionServer(["olá"]) as srv:
         client = openai.OpenAI(base_url=srv.base_url, api_key="k", max_retries=0)
         out = client.audio.transcriptions.create(
-            model="whisper-1", file=("a.wav", pcm_to_wav(pcm(0.2, 8000), 8000), "audio/wav"),
-            language="pt", response_format="json",
+            model="whisper-1",
+            file=("a.wav", pcm_to_wav(pcm(0.2, 8000), 8000), "audio/wav"),
+            language="pt",
+            response_format="json",
         )
         client.close()
     assert out.text == "olá"
@@ -225,8 +236,11 @@ async def test_fake_server_rejects_what_openai_rejects() -> None:
         url = f"{srv.base_url}/audio/transcriptions"
         r = await http.post(url, headers={"authorization": "Bearer wrong"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key"
-        r = await http.post(url, headers={"authorization": "Bearer right"},
-                            files={"file": ("a.wav", b"not a wav", "audio/wav")},
-                            data={"model": "whisper-1"})
+        r = await http.post(
+            url,
+            headers={"authorization": "Bearer right"},
+            files={"file": ("a.wav", b"not a wav", "audio/wav")},
+            data={"model": "whisper-1"},
+        )
         assert r.status_code == 400 and "Invalid file format" in r.json()["error"]["message"]
     assert srv.uploads == []

@@ -24,8 +24,12 @@ from tests.harness.asterisk import REPO
 from tests.harness.speech_audio import natural_clip
 
 DIRECTORY = Directory.load(REPO / "data" / "apartamentos.json")
-PROMPT = SttHint(prompt=directory_prompt([r.name for a in DIRECTORY.apartments for r in a.residents],
-                                         [a.label() for a in DIRECTORY.apartments]))
+PROMPT = SttHint(
+    prompt=directory_prompt(
+        [r.name for a in DIRECTORY.apartments for r in a.residents],
+        [a.label() for a in DIRECTORY.apartments],
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +43,12 @@ def as_input(t: Transcript) -> Input:
     return Input("speech", text=t.text, choice=t.choice, scored=t.scored, unsure=t.unsure)
 
 
-async def test_visitor_asks_for_501_in_a_natural_voice_and_the_app_finds_apartment_501(whisper: WhisperStt) -> None:
-    pcm = natural_clip("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", "pm_alex", 8000)
+async def test_visitor_asks_for_501_in_a_natural_voice_and_the_app_finds_apartment_501(
+    whisper: WhisperStt,
+) -> None:
+    pcm = natural_clip(
+        "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.", "pm_alex", 8000
+    )
     heard = await whisper.transcribe(pcm, 8000, PROMPT)
     said = RuleExtractor(DIRECTORY).extract_sync(heard.text, VisitState())
     res = DIRECTORY.resolve(said.resident_name, said.apartment)
@@ -48,7 +56,9 @@ async def test_visitor_asks_for_501_in_a_natural_voice_and_the_app_finds_apartme
     assert [a.number for a in res.apartments] == ["501"], heard.text
 
 
-async def test_visitor_names_the_resident_and_the_prompt_spells_her_right(whisper: WhisperStt) -> None:
+async def test_visitor_names_the_resident_and_the_prompt_spells_her_right(
+    whisper: WhisperStt,
+) -> None:
     pcm = natural_clip("Oi, vim visitar a Fernanda Oliveira.", "pf_dora", 8000)
     heard = await whisper.transcribe(pcm, 8000, PROMPT)
     said = RuleExtractor(DIRECTORY).extract_sync(heard.text, VisitState())
@@ -56,7 +66,9 @@ async def test_visitor_names_the_resident_and_the_prompt_spells_her_right(whispe
     assert res.status == "ok" and res.matches[0].resident.name == "Fernanda Oliveira", heard.text
 
 
-async def test_resident_asking_quem_e_is_recognized_among_the_expected_answers(whisper: WhisperStt) -> None:
+async def test_resident_asking_quem_e_is_recognized_among_the_expected_answers(
+    whisper: WhisperStt,
+) -> None:
     # Free decoding never gets "Quem é?" from Whisper base; scoring the expected answers does.
     heard = await whisper.transcribe(natural_clip("Quem é?", "pf_dora", 8000), 8000, RESIDENT_HINT)
     assert heard.choice == "quem é"
@@ -64,21 +76,29 @@ async def test_resident_asking_quem_e_is_recognized_among_the_expected_answers(w
 
 
 async def test_visitor_saying_isso_mesmo_confirms_the_match(whisper: WhisperStt) -> None:
-    heard = await whisper.transcribe(natural_clip("Isso mesmo.", "pm_santa", 8000), 8000, CONFIRM_HINT)
+    heard = await whisper.transcribe(
+        natural_clip("Isso mesmo.", "pm_santa", 8000), 8000, CONFIRM_HINT
+    )
     assert read_reply(as_input(heard), classify_confirmation) is Reply.YES, heard
 
 
 async def test_resident_saying_pode_entrar_authorizes(whisper: WhisperStt) -> None:
-    heard = await whisper.transcribe(natural_clip("Pode entrar.", "pm_alex", 8000), 8000, RESIDENT_HINT)
+    heard = await whisper.transcribe(
+        natural_clip("Pode entrar.", "pm_alex", 8000), 8000, RESIDENT_HINT
+    )
     assert read_reply(as_input(heard), classify_reply) is Reply.YES, heard
 
 
 async def test_resident_refusing_is_never_read_as_yes(whisper: WhisperStt) -> None:
-    heard = await whisper.transcribe(natural_clip("Não, não autorizo.", "pm_santa", 8000), 8000, RESIDENT_HINT)
+    heard = await whisper.transcribe(
+        natural_clip("Não, não autorizo.", "pm_santa", 8000), 8000, RESIDENT_HINT
+    )
     assert read_reply(as_input(heard), classify_reply) is Reply.NO, heard
 
 
-async def test_line_noise_gives_no_resident_name_even_with_the_directory_as_prompt(whisper: WhisperStt) -> None:
+async def test_line_noise_gives_no_resident_name_even_with_the_directory_as_prompt(
+    whisper: WhisperStt,
+) -> None:
     noise = (np.random.default_rng(7).normal(0, 900, 12_000)).astype("<i2").tobytes()
     heard = await whisper.transcribe(noise, 8000, PROMPT)
     said = RuleExtractor(DIRECTORY).extract_sync(heard.text, VisitState())
@@ -93,28 +113,38 @@ async def test_noise_answering_a_closed_question_is_never_a_yes(whisper: Whisper
     assert read_reply(as_input(heard), classify_reply) is not Reply.YES, heard
 
 
-async def test_a_full_queue_says_busy_at_once_instead_of_making_callers_wait(whisper: WhisperStt) -> None:
+async def test_a_full_queue_says_busy_at_once_instead_of_making_callers_wait(
+    whisper: WhisperStt,
+) -> None:
     stt = WhisperStt(workers=1, max_queue=0)
     try:
         pcm = natural_clip("Pode subir.", "pf_dora", 8000)
-        first, second = await asyncio.gather(stt.transcribe(pcm, 8000), stt.transcribe(pcm, 8000),
-                                             return_exceptions=True)
+        first, second = await asyncio.gather(
+            stt.transcribe(pcm, 8000), stt.transcribe(pcm, 8000), return_exceptions=True
+        )
         assert isinstance(first, Transcript) and first.text
         assert isinstance(second, SttError) and "busy" in str(second)
     finally:
         await stt.aclose()
 
 
-@pytest.mark.parametrize(("decoded", "kept"), [
-    ("Não, não autorizo. Não, não autor", "Não, não autorizo."),
-    ("Boa tarde tem uma entrega para o apartamento 5001. Boa tarde tem",
-     "Boa tarde tem uma entrega para o apartamento 5001."),
-    ("sim sim sim sim", "sim"),
-    ("Pode subir pode subir", "Pode subir"),
-    ("não, não", "não, não"),
-    ("Meu nome é Pedro. Vim ver a Ana.", "Meu nome é Pedro. Vim ver a Ana."),
-])
-def test_a_phrase_the_decoder_repeats_is_cut_and_real_speech_is_kept(decoded: str, kept: str) -> None:
+@pytest.mark.parametrize(
+    ("decoded", "kept"),
+    [
+        ("Não, não autorizo. Não, não autor", "Não, não autorizo."),
+        (
+            "Boa tarde tem uma entrega para o apartamento 5001. Boa tarde tem",
+            "Boa tarde tem uma entrega para o apartamento 5001.",
+        ),
+        ("sim sim sim sim", "sim"),
+        ("Pode subir pode subir", "Pode subir"),
+        ("não, não", "não, não"),
+        ("Meu nome é Pedro. Vim ver a Ana.", "Meu nome é Pedro. Vim ver a Ana."),
+    ],
+)
+def test_a_phrase_the_decoder_repeats_is_cut_and_real_speech_is_kept(
+    decoded: str, kept: str
+) -> None:
     assert cut_repetition(decoded) == kept
 
 

@@ -64,6 +64,7 @@ def openai_tts(srv: ScriptedSpeechServer, **kw: object) -> OpenAITts:
 
 # --- OpenAI -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("rate", [8000, 16000])
 async def test_openai_pcm_is_converted_to_the_leg_rate(rate: int) -> None:
     async with ScriptedSpeechServer([SpeechReply(pcm=tone(0.6))]) as srv:
@@ -73,8 +74,13 @@ async def test_openai_pcm_is_converted_to_the_leg_rate(rate: int) -> None:
     assert abs(duration(pcm, rate) - 0.6) <= 0.010
     assert abs(dominant_hz(pcm, rate) - TONE_HZ) < 5
     (req,) = srv.requests
-    assert req.body == {"model": "tts-1", "voice": "nova", "input": "Bom dia, Condomínio Apoena.",
-                        "response_format": "pcm", "speed": 1.1}
+    assert req.body == {
+        "model": "tts-1",
+        "voice": "nova",
+        "input": "Bom dia, Condomínio Apoena.",
+        "response_format": "pcm",
+        "speed": 1.1,
+    }
     assert req.authorization == f"Bearer {KEY}"
 
 
@@ -189,9 +195,11 @@ async def test_cache_hits_memory_then_disk(tmp_path: Path) -> None:
 
 # --- Azure --------------------------------------------------------------------
 
+
 def test_ssml_escapes_text_and_attributes() -> None:
-    ssml = build_ssml('Apto 12 <fundos> & "cia"\x07', voice="pt-BR-AntonioNeural",
-                      rate="+10%", pitch="-2st")
+    ssml = build_ssml(
+        'Apto 12 <fundos> & "cia"\x07', voice="pt-BR-AntonioNeural", rate="+10%", pitch="-2st"
+    )
     assert ssml == (
         '<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="pt-BR">'
         '<voice name="pt-BR-AntonioNeural"><prosody rate="+10%" pitch="-2st">'
@@ -235,8 +243,9 @@ def test_settings_validate_prosody_voice_and_keys() -> None:
         ok.backend = "azure"  # type: ignore[misc]  # frozen
 
 
-@pytest.mark.parametrize(("rate", "fmt"), [(8000, "raw-8khz-16bit-mono-pcm"),
-                                           (16000, "raw-16khz-16bit-mono-pcm")])
+@pytest.mark.parametrize(
+    ("rate", "fmt"), [(8000, "raw-8khz-16bit-mono-pcm"), (16000, "raw-16khz-16bit-mono-pcm")]
+)
 def test_azure_sdk_objects_build_with_a_dummy_key(rate: int, fmt: str) -> None:
     tts = AzureTts(key="dummy", region="brazilsouth")
     cfg = tts.config_for(rate)
@@ -246,10 +255,19 @@ def test_azure_sdk_objects_build_with_a_dummy_key(rate: int, fmt: str) -> None:
 
 
 def test_azure_rates_and_voice_key() -> None:
-    assert [synthesis_rate(r) for r in (8000, 12000, 16000, 32000, 96000)] == \
-        [8000, 16000, 16000, 44100, 48000]
+    assert [synthesis_rate(r) for r in (8000, 12000, 16000, 32000, 96000)] == [
+        8000,
+        16000,
+        16000,
+        44100,
+        48000,
+    ]
     variants: list[dict[str, Any]] = [
-        {}, {"voice": "pt-BR-FranciscaNeural"}, {"rate": "+10%"}, {"pitch": "-5%"}]
+        {},
+        {"voice": "pt-BR-FranciscaNeural"},
+        {"rate": "+10%"},
+        {"pitch": "-5%"},
+    ]
     keys = {AzureTts(key="k", region="brazilsouth", **kw).voice_key for kw in variants}
     assert len(keys) == 4
 
@@ -319,8 +337,7 @@ async def test_azure_unreachable_host_is_a_tts_error(closed_port: int) -> None:
 
 async def test_azure_silent_server_times_out_and_frees_its_thread(mute_port: int) -> None:
     # Left alone the SDK waits ~80 s here; our timeout must end it and stop the SDK.
-    tts = AzureTts(key="dummy", host=f"ws://127.0.0.1:{mute_port}", timeout_s=1,
-                   max_concurrency=1)
+    tts = AzureTts(key="dummy", host=f"ws://127.0.0.1:{mute_port}", timeout_s=1, max_concurrency=1)
     watch = LoopWatch()
     t0 = time.monotonic()
     with pytest.raises(TtsError, match=r"'azure'.*no audio within 1 s"):
@@ -349,8 +366,11 @@ async def test_azure_empty_text_needs_no_sdk_call(closed_port: int) -> None:
 
 # --- factory ------------------------------------------------------------------
 
+
 def test_factory_espeak_behind_the_cache(tmp_path: Path) -> None:
-    tts = build_tts(TtsSettings(backend="espeak", cache_dir=str(tmp_path / "tts"), memory_cache_mb=1))
+    tts = build_tts(
+        TtsSettings(backend="espeak", cache_dir=str(tmp_path / "tts"), memory_cache_mb=1)
+    )
     assert isinstance(tts, CachedTts) and isinstance(tts.backend, EspeakTts)
     assert tts.voice_key == "espeak:pt-br:s165:p45"
     assert (tmp_path / "tts").is_dir()
@@ -363,7 +383,9 @@ CLOUD_TIMEOUT_S = 1.5
 MARGIN_S = 0.5
 
 
-async def test_voice_falls_back_to_espeak_and_skips_a_stalled_cloud_during_the_cooldown(tmp_path: Path) -> None:
+async def test_voice_falls_back_to_espeak_and_skips_a_stalled_cloud_during_the_cooldown(
+    tmp_path: Path,
+) -> None:
     stall = SpeechReply(tone(0.4), stall=Stall.NO_ANSWER)
     async with ScriptedSpeechServer([SpeechReply(tone(0.4)), stall, stall]) as srv:
         primary = CachedTts(openai_tts(srv, timeout_s=CLOUD_TIMEOUT_S), tmp_path / "cloud")

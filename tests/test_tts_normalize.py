@@ -46,7 +46,10 @@ def test_text_is_normalized_for_speech(written: str, spoken: str) -> None:
 
 
 def test_digit_by_digit_when_configured() -> None:
-    assert speech_text("apartamento 501, bloco B", numbers="digits") == "apartamento cinco zero um, bloco bê"
+    assert (
+        speech_text("apartamento 501, bloco B", numbers="digits")
+        == "apartamento cinco zero um, bloco bê"
+    )
 
 
 def test_normalizing_twice_changes_nothing() -> None:

@@ -23,10 +23,17 @@ def test_a_fixed_phrase_is_one_segment() -> None:
 
 
 def test_the_visitors_name_is_cut_out_of_the_residents_presentation() -> None:
-    text = P.resident_prompt.format(apartment="501", visitor="Carlos Alberto", purpose=P.purpose_entrega)
+    text = P.resident_prompt.format(
+        apartment="501", visitor="Carlos Alberto", purpose=P.purpose_entrega
+    )
     segs = BOOK.segments(text)
-    assert texts(segs) == ["Olá morador do apartamento 501!", "Carlos Alberto", "está na portaria com uma entrega.",
-                           "Você autoriza a entrada?", "Responda sim ou não."]
+    assert texts(segs) == [
+        "Olá morador do apartamento 501!",
+        "Carlos Alberto",
+        "está na portaria com uma entrega.",
+        "Você autoriza a entrada?",
+        "Responda sim ou não.",
+    ]
     assert [s.dynamic for s in segs] == [False, True, False, False, False]
     # A sentence's pause before the name; a short one inside the sentence after it.
     assert [s.pause_ms for s in segs[1:3]] == [PAUSE_MS["sentence"], PAUSE_MS["inside"]]
@@ -34,11 +41,18 @@ def test_the_visitors_name_is_cut_out_of_the_residents_presentation() -> None:
 
 def test_an_unknown_apartment_keeps_its_full_stop_and_the_question_is_whole() -> None:
     segs = BOOK.segments(P.apartment_not_found.format(apartment="705 bloco C"))
-    assert texts(segs) == ["Não encontrei o apartamento", "705 bloco C.", "Qual é o número do apartamento?"]
+    assert texts(segs) == [
+        "Não encontrei o apartamento",
+        "705 bloco C.",
+        "Qual é o número do apartamento?",
+    ]
 
 
 def test_text_no_template_made_is_said_a_sentence_at_a_time() -> None:
-    assert texts(BOOK.segments("Portão aberto.  Pode  entrar!")) == ["Portão aberto.", "Pode entrar!"]
+    assert texts(BOOK.segments("Portão aberto.  Pode  entrar!")) == [
+        "Portão aberto.",
+        "Pode entrar!",
+    ]
 
 
 def test_the_directory_makes_every_confirmation_presentation_and_choice_predictable() -> None:

@@ -48,7 +48,9 @@ async def _one_turn_call(gate: Gate, first_text: str, pause_s: float) -> None:
     assert uploads[0].duration_s < _seconds(MARCOS) + 0.6
 
 
-async def test_a_sentence_cut_at_a_comma_waits_for_the_rest_and_is_recognized_once(gate: Gate) -> None:
+async def test_a_sentence_cut_at_a_comma_waits_for_the_rest_and_is_recognized_once(
+    gate: Gate,
+) -> None:
     # "…aqui é o Marcos," ends on a comma: the app waits for more instead of replying.
     await _one_turn_call(gate, "Boa noite, aqui é o Marcos,", 0.6)
     decision = gate.last_decision()
@@ -56,7 +58,9 @@ async def test_a_sentence_cut_at_a_comma_waits_for_the_rest_and_is_recognized_on
     turns = [t for t in gate.app.audit.turns(decision.call_id) if t.kind in ("said", "heard")]
     # Greeting, then the visitor's one turn, then our reply: nothing said in between.
     assert [(t.speaker, t.text) for t in turns[:2]] == [
-        ("portaria", gate.app.settings.condominium(None)[1].phrases.greeting), ("visitor", WHOLE)]
+        ("portaria", gate.app.settings.condominium(None)[1].phrases.greeting),
+        ("visitor", WHOLE),
+    ]
 
 
 @pytest.mark.parametrize("pause_s", [0.5, 0.7])
@@ -115,11 +119,15 @@ async def test_a_pause_inside_a_sentence_gives_one_recognition_of_the_whole_and_
     assert len(whole) == 1 and whole[0] is visitor[-1], [u.duration_s for u in uploads]
     # ...and anything else sent was the first part alone, never acted on.
     assert all(u.duration_s < first_s + 0.8 for u in visitor[:-1]), [u.duration_s for u in uploads]
-    turns = [(t.speaker, t.text) for t in gate.app.audit.turns(d.call_id) if t.kind in ("said", "heard")]
+    turns = [
+        (t.speaker, t.text) for t in gate.app.audit.turns(d.call_id) if t.kind in ("said", "heard")
+    ]
     # One visitor turn, the whole sentence; and one reply to it (nothing said to the half).
     assert [t for t in turns if t[0] == "visitor"] == [("visitor", WHOLE)]
-    assert turns[:2] == [("portaria", gate.app.settings.condominium(None)[1].phrases.greeting),
-                         ("visitor", WHOLE)]
+    assert turns[:2] == [
+        ("portaria", gate.app.settings.condominium(None)[1].phrases.greeting),
+        ("visitor", WHOLE),
+    ]
     if pause_s < 0.4:
         # Speech resumed between the speculative start (0.25 s) and the end of speech (0.4 s):
         # that guess was discarded, and the endpointer never split the utterance.
@@ -128,7 +136,11 @@ async def test_a_pause_inside_a_sentence_gives_one_recognition_of_the_whole_and_
 
 
 async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pause(
-    aenv: Any, ari: Any, phones: Any, clean_asterisk: None, stt_server: ScriptedTranscriptionServer,
+    aenv: Any,
+    ari: Any,
+    phones: Any,
+    clean_asterisk: None,
+    stt_server: ScriptedTranscriptionServer,
     tmp_path: Any,
 ) -> None:
     from tests.harness.gate import running_gate
@@ -140,8 +152,9 @@ async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pa
     opening = "Boa tarde, tenho uma entrega para o apartamento quinhentos e um."
     stt_server.push(opening, "Meu nome é Pedro da Silva.", "Sim.")
     used = _speculations("used")
-    async with running_gate(aenv, ari, phones, stt_server, tmp_path,
-                            endpointing={"silence_seconds": 0.8}) as g:
+    async with running_gate(
+        aenv, ari, phones, stt_server, tmp_path, endpointing={"silence_seconds": 0.8}
+    ) as g:
         calls = _keep_calls(g)
         await g.resident("1003021", says=["Sim."])
         phone = await g.visitor([opening, "Meu nome é Pedro da Silva."])
@@ -157,4 +170,6 @@ async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pa
     assert len(visitor_turns) == 2
     for upload, turn in zip(stt_server.uploads, visitor_turns):
         assert turn["speech_end"] < upload.received_at < turn["end_of_turn_at"], (
-            upload.received_at - turn["speech_end"], turn["end_of_turn_at"] - turn["speech_end"])
+            upload.received_at - turn["speech_end"],
+            turn["end_of_turn_at"] - turn["speech_end"],
+        )

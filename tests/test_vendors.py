@@ -61,16 +61,20 @@ def test_impossible_limits_raise_the_callers_error() -> None:
         CallLimits(1, 0, error=Bad)
 
 
-def _status_error(cls: type[openai.APIStatusError], status: int, message: str
-                  ) -> openai.APIStatusError:
+def _status_error(
+    cls: type[openai.APIStatusError], status: int, message: str
+) -> openai.APIStatusError:
     request = httpx2.Request("POST", "https://api.example/v1/chat/completions")
     body = {"error": {"message": message, "type": "invalid_request_error"}}
     return cls(message, response=httpx2.Response(status, request=request), body=body)
 
 
 def test_sdk_errors_read_as_kind_and_short_text() -> None:
-    auth = openai_api.failure(_status_error(
-        openai.AuthenticationError, 401, "Incorrect API key provided: sk-proj-abc123XYZ."))
+    auth = openai_api.failure(
+        _status_error(
+            openai.AuthenticationError, 401, "Incorrect API key provided: sk-proj-abc123XYZ."
+        )
+    )
     assert auth is not None and auth.kind == "auth"
     assert auth.text == "HTTP 401: Incorrect API key provided: sk-***."
     limited = openai_api.failure(_status_error(openai.RateLimitError, 429, "slow down"))
@@ -84,30 +88,57 @@ def test_sdk_errors_read_as_kind_and_short_text() -> None:
 
 
 def test_key_check_names_the_variable_and_allows_keyless_servers(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("MY_KEY", raising=False)
     with pytest.raises(ConfigurationError, match="nlu backend 'llm'.*MY_KEY"):
         openai_api.api_key("nlu", "llm", "https://x/v1", None, "MY_KEY", True, ConfigurationError)
-    assert openai_api.api_key("stt", "local", "http://127.0.0.1:8000/v1", None, "MY_KEY", False,
-                              ConfigurationError) == "unused"
+    assert (
+        openai_api.api_key(
+            "stt", "local", "http://127.0.0.1:8000/v1", None, "MY_KEY", False, ConfigurationError
+        )
+        == "unused"
+    )
     monkeypatch.setenv("MY_KEY", "k")
-    assert openai_api.api_key("tts", "openai", "https://x/v1", None, "MY_KEY", True,
-                              ConfigurationError) == "k"
+    assert (
+        openai_api.api_key(
+            "tts", "openai", "https://x/v1", None, "MY_KEY", True, ConfigurationError
+        )
+        == "k"
+    )
 
 
 def test_azure_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AZURE_SPEECH_KEY", raising=False)
     monkeypatch.setenv("AZURE_SPEECH_REGION", "brazilsouth")
-    with pytest.raises(ConfigurationError, match="text-to-speech needs a key: set AZURE_SPEECH_KEY"):
-        credentials("text-to-speech", "tts", key=None, region=None, host=None,
-                    error=ConfigurationError)
+    with pytest.raises(
+        ConfigurationError, match="text-to-speech needs a key: set AZURE_SPEECH_KEY"
+    ):
+        credentials(
+            "text-to-speech", "tts", key=None, region=None, host=None, error=ConfigurationError
+        )
     monkeypatch.delenv("AZURE_SPEECH_REGION")
     with pytest.raises(ConfigurationError, match="AZURE_SPEECH_REGION or stt.azure_region"):
-        credentials("speech-to-text", "stt", key="k", region=None, host=None,
-                    error=ConfigurationError)
+        credentials(
+            "speech-to-text", "stt", key="k", region=None, host=None, error=ConfigurationError
+        )
     # A self-hosted container needs neither region nor key; the key never shows in a repr.
-    creds = credentials("speech-to-text", "stt", key=None, region=None,
-                        host="ws://127.0.0.1:5000", error=ConfigurationError)
+    creds = credentials(
+        "speech-to-text",
+        "stt",
+        key=None,
+        region=None,
+        host="ws://127.0.0.1:5000",
+        error=ConfigurationError,
+    )
     assert creds.host == "ws://127.0.0.1:5000"
-    assert "secret" not in repr(credentials("speech-to-text", "stt", key="secret",
-                                            region="eastus2", host=None, error=ConfigurationError))
+    assert "secret" not in repr(
+        credentials(
+            "speech-to-text",
+            "stt",
+            key="secret",
+            region="eastus2",
+            host=None,
+            error=ConfigurationError,
+        )
+    )

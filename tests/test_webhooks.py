@@ -52,7 +52,9 @@ class HttpReceiver:
     async def start(self) -> HttpReceiver:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/hooks/portaria?token=abc"
+        self.url = (
+            f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/hooks/portaria?token=abc"
+        )
         return self
 
     async def stop(self) -> None:
@@ -79,7 +81,11 @@ class HttpReceiver:
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 status = self.statuses.pop(0) if self.statuses else 200
-                extra = f"Retry-After: {self.retry_after}\r\n" if self.retry_after and status == 429 else ""
+                extra = (
+                    f"Retry-After: {self.retry_after}\r\n"
+                    if self.retry_after and status == 429
+                    else ""
+                )
                 writer.write(f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\n{extra}\r\nok".encode())
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -152,7 +158,12 @@ def test_settings_defaults_and_validation() -> None:
     s = WebhookSettings(urls=["https://example.org/hook"])
     assert s.events == ["call.started", "resident.called", "decision", "call.ended"]
     assert (s.timeout_s, s.max_attempts, s.backoff_s, s.queue_size) == (3.0, 4, 0.5, 1000)
-    for bad in (["ftp://example.org/x"], ["example.org/hook"], ["http://"], ["http://a/x", "http://a/x"]):
+    for bad in (
+        ["ftp://example.org/x"],
+        ["example.org/hook"],
+        ["http://"],
+        ["http://a/x", "http://a/x"],
+    ):
         with pytest.raises(ValidationError):
             WebhookSettings(urls=bad)
     with pytest.raises(ValidationError, match="events"):
@@ -178,7 +189,9 @@ def test_verify_signature_rejects_tampering_wrong_secret_and_stale_timestamps() 
     body, now = b'{"id":"x","type":"decision"}', time.time()
     ts = str(int(now))
     sig = sign(SECRET, ts, body)
-    assert verify_signature(SECRET, ts, body, sig) and verify_signature(SECRET, ts, body.decode(), sig)
+    assert verify_signature(SECRET, ts, body, sig) and verify_signature(
+        SECRET, ts, body.decode(), sig
+    )
     assert not verify_signature("other", ts, body, sig)
     assert not verify_signature(SECRET, ts, body + b" ", sig)
     assert not verify_signature(SECRET, str(int(now) + 1), body, sig)
@@ -195,12 +208,21 @@ def test_retry_after_parsing() -> None:
 # -- deliveries ------------------------------------------------------------------------
 
 
-async def test_delivered_signed_with_the_documented_headers_and_body(started: Any, receivers: Any) -> None:
+async def test_delivered_signed_with_the_documented_headers_and_body(
+    started: Any, receivers: Any
+) -> None:
     rx = await receivers()
     d, bus = await started([rx.url])
     bus.publish("ari", "c1", "apoena", type="StasisStart")  # not a webhook event: filtered out
-    bus.publish("decision", "c1", "apoena", outcome="authorized", gate_opened=True, apartment="501",
-                resident="Rafaela Silva")
+    bus.publish(
+        "decision",
+        "c1",
+        "apoena",
+        outcome="authorized",
+        gate_opened=True,
+        apartment="501",
+        resident="Rafaela Silva",
+    )
     await until(lambda: d.delivered == 1)
     assert len(rx.hits) == 1
     hit = rx.hits[0]
@@ -210,9 +232,15 @@ async def test_delivered_signed_with_the_documented_headers_and_body(started: An
     assert abs(int(hit.headers["x-portaria-timestamp"]) - time.time()) < 5
     body = hit.json
     assert hit.headers["x-portaria-delivery"] == body["id"]
-    assert body["type"] == "decision" and body["call_id"] == "c1" and body["condominium"] == "apoena"
-    assert body["data"] == {"outcome": "authorized", "gate_opened": True, "apartment": "501",
-                            "resident": "Rafaela Silva"}
+    assert (
+        body["type"] == "decision" and body["call_id"] == "c1" and body["condominium"] == "apoena"
+    )
+    assert body["data"] == {
+        "outcome": "authorized",
+        "gate_opened": True,
+        "apartment": "501",
+        "resident": "Rafaela Silva",
+    }
     assert set(body) == {"id", "type", "ts", "call_id", "condominium", "data"}
     assert (d.failed, d.retried, d.dropped) == (0, 0, 0)
 
@@ -228,7 +256,8 @@ async def test_only_the_configured_events_are_sent(started: Any, receivers: Any)
 
 
 async def test_500_twice_then_200_is_delivered_on_the_third_attempt_same_delivery_id(
-        started: Any, receivers: Any) -> None:
+    started: Any, receivers: Any
+) -> None:
     rx = await receivers(statuses=[500, 500, 200])
     d, bus = await started([rx.url], backoff_s=0.05)
     bus.publish("call.started", "c3", "apoena", channel="ch", caller="7100")
@@ -273,10 +302,16 @@ async def test_gives_up_after_max_attempts_on_a_dead_receiver(started: Any) -> N
 
 
 async def test_dead_and_slow_receivers_never_delay_publishing_nor_the_healthy_one(
-        started: Any, receivers: Any) -> None:
+    started: Any, receivers: Any
+) -> None:
     healthy, slow = await receivers(), await receivers(delay=10)
-    d, bus = await started([dead_url(), slow.url, healthy.url], queue_size=150, timeout_s=0.5,
-                           max_attempts=3, backoff_s=0.05)
+    d, bus = await started(
+        [dead_url(), slow.url, healthy.url],
+        queue_size=150,
+        timeout_s=0.5,
+        max_attempts=3,
+        backoff_s=0.05,
+    )
     dead_r, slow_r, healthy_r = d.receivers
     publishing = 0.0
     t_all = time.monotonic()
@@ -292,14 +327,18 @@ async def test_dead_and_slow_receivers_never_delay_publishing_nor_the_healthy_on
     bus.publish("decision", "marker", "apoena", seq=1000)  # while dead and slow still retry
     await healthy.until_hits(1001)
     latency = time.perf_counter() - t0
-    print(f"\npublishing 1000 events took {publishing * 1000:.2f} ms in total; the healthy receiver "
-          f"had all of them {catch_up:.2f} s after the first; one more event reached it in "
-          f"{latency * 1000:.1f} ms; dropped: dead={dead_r.dropped} "
-          f"slow={slow_r.dropped}; slow receiver saw {len(slow.hits)} request(s)")
+    print(
+        f"\npublishing 1000 events took {publishing * 1000:.2f} ms in total; the healthy receiver "
+        f"had all of them {catch_up:.2f} s after the first; one more event reached it in "
+        f"{latency * 1000:.1f} ms; dropped: dead={dead_r.dropped} "
+        f"slow={slow_r.dropped}; slow receiver saw {len(slow.hits)} request(s)"
+    )
     # What publishing costs (budget 50 us an event) is bench/bench_webhooks.py's number,
     # printed above, not asserted: a CPU budget on a shared machine only measures the
     # machine. The behaviour is below: nothing lost or reordered for the healthy one.
-    assert [h.json["data"]["seq"] for h in healthy.hits] == list(range(1001))  # every event, in order
+    assert [h.json["data"]["seq"] for h in healthy.hits] == list(
+        range(1001)
+    )  # every event, in order
     # Not queued behind the slow receiver, whose every attempt waits its 0.5 s timeout
     # (3 attempts): arrives in ms; 1 s leaves a busy machine its stalls (<= 0.8 s measured).
     assert latency < 1.0
@@ -319,24 +358,39 @@ async def test_dead_and_slow_receivers_never_delay_publishing_nor_the_healthy_on
 
 
 async def test_call_events_reach_the_receiver_signed_and_in_order_beside_a_dead_one(
-        gate: Gate, receivers: Any) -> None:
+    gate: Gate, receivers: Any
+) -> None:
     rx = await receivers()
     d = WebhookDispatcher(WebhookSettings(urls=[rx.url, dead_url()]), gate.app.bus, SECRET)
     await d.start()
     try:
-        gate.stt.push("Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                      "Meu nome é Pedro da Silva.", "Sim, pode entrar.")
+        gate.stt.push(
+            "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+            "Meu nome é Pedro da Silva.",
+            "Sim, pode entrar.",
+        )
         await gate.resident("1003021", says=["Sim, pode entrar."])
-        phone = await gate.visitor(["Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
-                                    "Meu nome é Pedro da Silva."])
+        phone = await gate.visitor(
+            [
+                "Boa tarde, tenho uma entrega para o apartamento quinhentos e um.",
+                "Meu nome é Pedro da Silva.",
+            ]
+        )
         wall = await phone.wait_hung_up(timeout=90)
-        await until(lambda: any(h.headers["x-portaria-event"] == "call.ended" for h in rx.hits), timeout=10)
+        await until(
+            lambda: any(h.headers["x-portaria-event"] == "call.ended" for h in rx.hits), timeout=10
+        )
     finally:
         await d.stop(drain_s=0.5)
     started_ev = next(h.json for h in rx.hits if h.json["type"] == "call.started")
     call_id = started_ev["call_id"]
     mine = [h for h in rx.hits if h.json["call_id"] == call_id]
-    assert [h.json["type"] for h in mine] == ["call.started", "resident.called", "decision", "call.ended"]
+    assert [h.json["type"] for h in mine] == [
+        "call.started",
+        "resident.called",
+        "decision",
+        "call.ended",
+    ]
     for h in mine:
         check_signed(h)
         assert h.headers["x-portaria-event"] == h.json["type"]
@@ -346,7 +400,9 @@ async def test_call_events_reach_the_receiver_signed_and_in_order_beside_a_dead_
     ended = mine[3].json["data"]
     dead = d.receivers[1]
     assert dead.retried > 0 and dead.delivered == 0  # the dead receiver really was tried meanwhile
-    print(f"\ncall with webhooks (one receiver dead): session {ended['duration_s']} s, visitor phone up "
-          f"{wall:.1f} s, reason {ended['reason']!r}; dead receiver: retried={dead.retried} "
-          f"failed={dead.failed}")
+    print(
+        f"\ncall with webhooks (one receiver dead): session {ended['duration_s']} s, "
+        f"visitor phone up {wall:.1f} s, reason {ended['reason']!r}; "
+        f"dead receiver: retried={dead.retried} failed={dead.failed}"
+    )
     assert ended["duration_s"] < 60

@@ -17,10 +17,11 @@ from tests.harness.phone import Phones, speech_onset
 async def test_slin16_legs_carry_16_khz_both_ways_and_stt_gets_16_khz(
     aenv: AsteriskEnv, ari: AriClient, phones: Phones, clean_asterisk: None, stt_server: Any
 ) -> None:
-    settings = make_settings(ari={"url": aenv.ari_url, "app": "portaria"},
-                             media={"visitor_port": 0, "resident_port": 0, "format": "slin16"},
-                             stt={"backend": "openai", "base_url": stt_server.base_url,
-                                  "require_api_key": False})
+    settings = make_settings(
+        ari={"url": aenv.ari_url, "app": "portaria"},
+        media={"visitor_port": 0, "resident_port": 0, "format": "slin16"},
+        stt={"backend": "openai", "base_url": stt_server.base_url, "require_api_key": False},
+    )
     seen: dict[str, Any] = {}
 
     async def flow(call: Call, s: Settings) -> None:

@@ -16,8 +16,8 @@ ApiRole = Literal["visitor", "resident"]
 
 class Controller(Protocol):
     def status(self) -> dict[str, Any]:
-        """{"status": "ok", "ari_connected": bool, "uptime_s": float,
-        "active_sessions": [{"call_id", "condominium", "state", "turn", "roles", "duration_s", ...}]}
+        """{"status": "ok", "ari_connected": bool, "uptime_s": float, "active_sessions":
+        [{"call_id", "condominium", "state", "turn", "roles", "duration_s", ...}]}
 
         Must be cheap and non-blocking: it also runs on every /metrics scrape."""
         ...
@@ -27,7 +27,9 @@ class Controller(Protocol):
         ...
 
     async def reload(self) -> tuple[bool, str]:
-        """Re-read configuration and directories. (applied, message); never raises for a bad file."""
+        """Re-read configuration and directories: (applied, message).
+
+        Never raises for a bad file."""
         ...
 
     def recent_events(self) -> list[dict[str, Any]]:

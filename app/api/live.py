@@ -67,7 +67,9 @@ def _dumps(ev: dict[str, Any]) -> str:
     return json.dumps(ev, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
-async def _pump(ws: WebSocket, sub: Subscription, backlog: list[dict[str, Any]], flt: EventFilter) -> None:
+async def _pump(
+    ws: WebSocket, sub: Subscription, backlog: list[dict[str, Any]], flt: EventFilter
+) -> None:
     for ev in backlog:
         if flt.match(ev):
             await ws.send_text(_dumps(ev))
@@ -77,8 +79,17 @@ async def _pump(ws: WebSocket, sub: Subscription, backlog: list[dict[str, Any]],
         if sub.dropped != seen_dropped:
             # This client fell behind and the bus dropped its oldest events: say so, once per gap.
             lost, seen_dropped = sub.dropped - seen_dropped, sub.dropped
-            await ws.send_text(_dumps({"kind": "lagged", "call_id": None, "condominium": None,
-                                       "data": {"dropped": lost}, "ts": ev["ts"]}))
+            await ws.send_text(
+                _dumps(
+                    {
+                        "kind": "lagged",
+                        "call_id": None,
+                        "condominium": None,
+                        "data": {"dropped": lost},
+                        "ts": ev["ts"],
+                    }
+                )
+            )
         if flt.match(ev):
             await ws.send_text(_dumps(ev))
 
@@ -89,22 +100,28 @@ async def _until_disconnect(ws: WebSocket) -> None:
         pass
 
 
-def events_socket(controller: Controller, token: bytes | None) -> Callable[[WebSocket], Awaitable[None]]:
+def events_socket(
+    controller: Controller, token: bytes | None
+) -> Callable[[WebSocket], Awaitable[None]]:
     async def events(ws: WebSocket) -> None:
         await ws.accept()
         if token is None:
             await ws.close(CLOSE_TOKEN_NOT_SET, f"{TOKEN_ENV} is not set")
             return
         if not authorized(ws, token, allow_query=True):
-            log.info("api_unauthorized", path=ws.url.path, client=ws.client.host if ws.client else None)
+            log.info(
+                "api_unauthorized", path=ws.url.path, client=ws.client.host if ws.client else None
+            )
             await ws.close(CLOSE_UNAUTHORIZED, "missing or wrong token")
             return
         flt = EventFilter.from_query(ws.query_params)
         # Snapshot and subscribe with no await in between: no event is missed or sent twice.
         backlog = controller.recent_events()
         sub = controller.subscribe()
-        tasks = [asyncio.ensure_future(_pump(ws, sub, backlog, flt)),
-                 asyncio.ensure_future(_until_disconnect(ws))]
+        tasks = [
+            asyncio.ensure_future(_pump(ws, sub, backlog, flt)),
+            asyncio.ensure_future(_until_disconnect(ws)),
+        ]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -123,12 +140,17 @@ def events_socket(controller: Controller, token: bytes | None) -> Callable[[WebS
 
 
 async def events_over_http(request: Request) -> Response:
-    return JSONResponse({"error": "this endpoint speaks WebSocket only (Upgrade: websocket)"},
-                        status_code=426, headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+    return JSONResponse(
+        {"error": "this endpoint speaks WebSocket only (Upgrade: websocket)"},
+        status_code=426,
+        headers={"Upgrade": "websocket", "Connection": "Upgrade"},
+    )
 
 
 def _csp_hash(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    )
 
 
 @functools.cache
@@ -137,8 +159,10 @@ def _dashboard_page() -> tuple[bytes, dict[str, str]]:
     scripts = " ".join(_csp_hash(s) for s in re.findall(r"<script>(.*?)</script>", html, re.DOTALL))
     styles = " ".join(_csp_hash(s) for s in re.findall(r"<style>(.*?)</style>", html, re.DOTALL))
     # The page runs only its own inline code (by hash) and talks only to this server.
-    csp = (f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
-           "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    csp = (
+        f"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     headers = {
         "Content-Security-Policy": csp,
         # The token is in the page's URL: never send it on as a Referer, never cache the page.

@@ -20,10 +20,15 @@ class HangupRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    call_id: str = Field(min_length=1, max_length=200,
-                         description="The session id, as listed by GET /api/status (`call_id`).")
-    role: ApiRole = Field(description="Which party to hang up. `visitor` ends the whole call; "
-                                      "`resident` drops only the resident's leg.")
+    call_id: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The session id, as listed by GET /api/status (`call_id`).",
+    )
+    role: ApiRole = Field(
+        description="Which party to hang up. `visitor` ends the whole call; "
+        "`resident` drops only the resident's leg."
+    )
 
 
 class OkResponse(BaseModel):
@@ -35,7 +40,9 @@ class ErrorResponse(BaseModel):
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="Dotted path of the offending field; `(body)` for the body as a whole.")
+    field: str = Field(
+        description="Dotted path of the offending field; `(body)` for the body as a whole."
+    )
     message: str
 
 
@@ -79,8 +86,9 @@ class DecisionsQuery(BaseModel):
     """Query string of GET /api/decisions (values arrive as text and are converted)."""
 
     limit: int = Field(50, ge=1, le=500, description="How many decisions, newest first.")
-    condominium: str | None = Field(None, min_length=1, max_length=200,
-                                    description="Only this condominium's decisions.")
+    condominium: str | None = Field(
+        None, min_length=1, max_length=200, description="Only this condominium's decisions."
+    )
 
 
 # What each column of a decision means; the columns themselves are the record's own
@@ -103,8 +111,12 @@ def _decision_model() -> type[BaseModel]:
     hints = get_type_hints(Decision)
     # Every row has every column: a field is optional in the schema only where it may be null.
     defs: dict[str, Any] = {
-        f.name: (hints[f.name], Field(None if _nullable(hints[f.name]) else ...,
-                                      description=_DECISION_DOCS.get(f.name)))
+        f.name: (
+            hints[f.name],
+            Field(
+                None if _nullable(hints[f.name]) else ..., description=_DECISION_DOCS.get(f.name)
+            ),
+        )
         for f in fields(Decision)
     }
     return create_model("DecisionRecord", __doc__="One gate decision from the audit store.", **defs)
@@ -127,15 +139,19 @@ class TurnRecord(BaseModel):
     ts: float = Field(description="Unix time the turn was recorded.")
     speaker: Literal["visitor", "resident", "portaria"]
     kind: Literal["said", "heard", "dtmf", "event"] = Field(
-        description="said: what the attendant said (to `party`); heard: what a caller said, as recognized; "
-                    "dtmf: keys pressed; event: a step of the call (resident called, gate opened).")
+        description="said: what the attendant said (to `party`); "
+        "heard: what a caller said, as recognized; "
+        "dtmf: keys pressed; event: a step of the call (resident called, gate opened)."
+    )
     text: str
     party: str | None = Field(None, description="For said turns: visitor or resident.")
     confidence: float | None = None
     source: str | None = Field(None, description="The recognizer, or keypad.")
     timings: dict[str, float] = Field(
-        description="Seconds per stage: speech_start_s/speech_end_s (since the call started), endpointing_s, "
-                    "stt_s, nlu_s, tts_s, first_reply_audio_s (the caller's last sample to our first).")
+        description="Seconds per stage: speech_start_s/speech_end_s (since the call started), "
+        "endpointing_s, stt_s, nlu_s, tts_s, "
+        "first_reply_audio_s (the caller's last sample to our first)."
+    )
 
 
 class CallRecordResponse(BaseModel):
@@ -148,12 +164,16 @@ class CallRecordResponse(BaseModel):
 class BusEventMessage(BaseModel):
     """One text message of the /api/events WebSocket."""
 
-    kind: str = Field(description="ari, state, call.started, resident.called, turn, decision, call.ended; "
-                                  "`lagged` (data.dropped) when this client fell behind and lost events.")
+    kind: str = Field(
+        description="ari, state, call.started, resident.called, turn, decision, call.ended; "
+        "`lagged` (data.dropped) when this client fell behind and lost events."
+    )
     call_id: str | None = Field(description="Session id of the call the event belongs to, if any.")
     condominium: str | None
-    data: dict[str, object] = Field(description="Kind-specific fields: ari → type, channel, name, args, "
-                                                "digit, cause; state → field, old, new; turn → turn (a TurnRecord); "
-                                                "decision → outcome, "
-                                                "gate_opened, apartment, resident; call.ended → reason, duration_s.")
+    data: dict[str, object] = Field(
+        description="Kind-specific fields: ari → type, channel, name, args, "
+        "digit, cause; state → field, old, new; turn → turn (a TurnRecord); "
+        "decision → outcome, "
+        "gate_opened, apartment, resident; call.ended → reason, duration_s."
+    )
     ts: float = Field(description="Unix time the event was published.")

@@ -14,9 +14,9 @@ Endpoints (see app.api.openapi for the full contract):
 
 Authentication: `Authorization: Bearer <token>` on everything but /healthz,
 compared in constant time; /api/events and /dashboard also take `?token=`,
-since a browser cannot put a header on a WebSocket or a page load. With no token configured (PORTARIA_API_TOKEN unset)
-the protected endpoints answer 503: the API never runs unauthenticated, even
-on loopback. Every error body is JSON with an `error` string.
+since a browser cannot put a header on a WebSocket or a page load. With no token
+configured (PORTARIA_API_TOKEN unset) the protected endpoints answer 503: the API
+never runs unauthenticated, even on loopback. Every error body is JSON with an `error` string.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ class _Json(JSONResponse):
     """JSON with non-ASCII escaped: a lone surrogate echoed from a request cannot break encoding."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+        return json.dumps(
+            content, ensure_ascii=True, allow_nan=False, separators=(",", ":")
+        ).encode("ascii")
 
 
 _CALL_ID = re.compile(r"[0-9a-f]{32}")
@@ -110,10 +112,16 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
             if token_bytes is None:
                 return _error(503, f"{TOKEN_ENV} is not set")
             if not authorized(request, token_bytes, allow_query=allow_query):
-                log.info("api_unauthorized", path=request.url.path,
-                         client=request.client.host if request.client else None)
-                return _error(401, "missing or wrong bearer token",
-                              headers={"WWW-Authenticate": WWW_AUTHENTICATE})
+                log.info(
+                    "api_unauthorized",
+                    path=request.url.path,
+                    client=request.client.host if request.client else None,
+                )
+                return _error(
+                    401,
+                    "missing or wrong bearer token",
+                    headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+                )
             try:
                 return await handler(request)
             except _ApiError as exc:
@@ -160,8 +168,11 @@ def build_app(controller: Controller, token: str | None) -> Starlette:
     async def call_record(request: Request) -> Response:
         call_id = request.path_params["call_id"]
         if not _CALL_ID.fullmatch(call_id):
-            raise _ApiError(422, "call_id: expected 32 hexadecimal digits",
-                            errors=[{"field": "call_id", "message": "expected 32 hexadecimal digits"}])
+            raise _ApiError(
+                422,
+                "call_id: expected 32 hexadecimal digits",
+                errors=[{"field": "call_id", "message": "expected 32 hexadecimal digits"}],
+            )
         record = await controller.call(call_id)
         if record is None:
             raise _ApiError(404, f"no call {call_id}")

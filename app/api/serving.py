@@ -24,13 +24,15 @@ log = structlog.get_logger(__name__)
 
 
 class _RedactToken(logging.Filter):
-    """uvicorn logs each WebSocket handshake with its query string: keep `?token=` out of the logs."""
+    """uvicorn logs each WebSocket handshake with its query string: keep `?token=` out of logs."""
 
     _TOKEN = re.compile(r"(token=)[^&\s\"']*", re.IGNORECASE)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(self._TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(
+                self._TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
+            )
         return True
 
 
@@ -50,7 +52,8 @@ class _InLoopServer(uvicorn.Server):
 
 def _bind(host: str, port: int) -> socket.socket:
     family, type_, proto, _, addr = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
     sock = socket.socket(family, type_, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -81,8 +84,15 @@ class ApiServer:
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app, host=self.host, port=self.port, log_config=None, lifespan="off",
-            access_log=False, ws="websockets-sansio", server_header=False, timeout_graceful_shutdown=2,
+            self.app,
+            host=self.host,
+            port=self.port,
+            log_config=None,
+            lifespan="off",
+            access_log=False,
+            ws="websockets-sansio",
+            server_header=False,
+            timeout_graceful_shutdown=2,
         )
         server = _InLoopServer(config)
         self._server = server
@@ -100,8 +110,12 @@ class ApiServer:
                 raise TimeoutError(f"the API server did not start on {self.host}:{self.port}")
             await asyncio.sleep(0.01)
         if self._token is None:
-            log.warning("api_token_missing", host=self.host, port=self.port,
-                        detail=f"{TOKEN_ENV} is not set: every endpoint but /healthz answers 503")
+            log.warning(
+                "api_token_missing",
+                host=self.host,
+                port=self.port,
+                detail=f"{TOKEN_ENV} is not set: every endpoint but /healthz answers 503",
+            )
         log.info("api_listening", host=self.host, port=self.port, auth=self._token is not None)
 
     async def stop(self) -> None:

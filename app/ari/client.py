@@ -19,12 +19,19 @@ log = structlog.get_logger(__name__)
 IDEMPOTENT = frozenset({"GET", "DELETE", "PUT"})
 RETRY_ATTEMPTS = 3
 RETRY_PAUSE_S = 0.1  # times the attempt number: 0.1 s, then 0.2 s
-RETRIED = (httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadError, httpx.WriteError,
-           httpx.TimeoutException)
+RETRIED = (
+    httpx.RemoteProtocolError,
+    httpx.ConnectError,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.TimeoutException,
+)
 
 
 class AriClient:
-    def __init__(self, base_url: str, username: str, password: str, app: str, timeout: float = 5.0) -> None:
+    def __init__(
+        self, base_url: str, username: str, password: str, app: str, timeout: float = 5.0
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.app = app
         self._username = username
@@ -64,8 +71,9 @@ class AriClient:
             except httpx.TransportError as exc:
                 if attempt == attempts or not isinstance(exc, RETRIED):
                     raise AriUnavailable(method, path, f"{type(exc).__name__}: {exc}") from exc
-                log.info("ari_retry", method=method, path=path, attempt=attempt,
-                         error=type(exc).__name__)
+                log.info(
+                    "ari_retry", method=method, path=path, attempt=attempt, error=type(exc).__name__
+                )
                 await asyncio.sleep(RETRY_PAUSE_S * attempt)
         if resp.status_code >= 400:
             try:
@@ -92,7 +100,9 @@ class AriClient:
     async def answer(self, channel_id: str) -> None:
         await self._call("POST", f"/channels/{channel_id}/answer")
 
-    async def hangup(self, channel_id: str, reason: str = "normal", missing_ok: bool = True) -> None:
+    async def hangup(
+        self, channel_id: str, reason: str = "normal", missing_ok: bool = True
+    ) -> None:
         """End a call leg over ARI (the only way the app ends calls)."""
         try:
             await self._call("DELETE", f"/channels/{channel_id}", {"reason": reason})
@@ -148,15 +158,21 @@ class AriClient:
         }
         return Channel.from_json(await self._call("POST", "/channels/externalMedia", params))
 
-    async def send_dtmf(self, channel_id: str, dtmf: str, between_ms: int = 100, duration_ms: int = 100) -> None:
+    async def send_dtmf(
+        self, channel_id: str, dtmf: str, between_ms: int = 100, duration_ms: int = 100
+    ) -> None:
         await self._call(
-            "POST", f"/channels/{channel_id}/dtmf", {"dtmf": dtmf, "between": between_ms, "duration": duration_ms}
+            "POST",
+            f"/channels/{channel_id}/dtmf",
+            {"dtmf": dtmf, "between": between_ms, "duration": duration_ms},
         )
 
     async def ring(self, channel_id: str) -> None:
         await self._call("POST", f"/channels/{channel_id}/ring")
 
-    async def play(self, channel_id: str, media: str, playback_id: str | None = None) -> dict[str, Any]:
+    async def play(
+        self, channel_id: str, media: str, playback_id: str | None = None
+    ) -> dict[str, Any]:
         params = {"media": media, "playbackId": playback_id}
         result: dict[str, Any] = await self._call("POST", f"/channels/{channel_id}/play", params)
         return result
@@ -165,13 +181,23 @@ class AriClient:
         await self._call("DELETE", f"/playbacks/{playback_id}")
 
     async def record(
-        self, channel_id: str, name: str, *, max_seconds: int = 5, max_silence_seconds: int = 2,
-        fmt: str = "wav", beep: bool = False,
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        max_seconds: int = 5,
+        max_silence_seconds: int = 2,
+        fmt: str = "wav",
+        beep: bool = False,
     ) -> dict[str, Any]:
         params = {
-            "name": name, "format": fmt, "maxDurationSeconds": max_seconds,
-            "maxSilenceSeconds": max_silence_seconds, "ifExists": "overwrite",
-            "beep": "true" if beep else "false", "terminateOn": "#",
+            "name": name,
+            "format": fmt,
+            "maxDurationSeconds": max_seconds,
+            "maxSilenceSeconds": max_silence_seconds,
+            "ifExists": "overwrite",
+            "beep": "true" if beep else "false",
+            "terminateOn": "#",
         }
         result: dict[str, Any] = await self._call("POST", f"/channels/{channel_id}/record", params)
         return result
@@ -184,12 +210,16 @@ class AriClient:
     async def list_bridges(self) -> list[Bridge]:
         return [Bridge.from_json(b) for b in await self._call("GET", "/bridges")]
 
-    async def create_bridge(self, bridge_type: str = "mixing", name: str | None = None,
-                            bridge_id: str | None = None) -> Bridge:
+    async def create_bridge(
+        self, bridge_type: str = "mixing", name: str | None = None, bridge_id: str | None = None
+    ) -> Bridge:
         """`bridge_id` chosen by the caller: known even if the request times out after
         Asterisk created the bridge, so it can still be destroyed."""
-        return Bridge.from_json(await self._call("POST", "/bridges",
-                                                 {"type": bridge_type, "name": name, "bridgeId": bridge_id}))
+        return Bridge.from_json(
+            await self._call(
+                "POST", "/bridges", {"type": bridge_type, "name": name, "bridgeId": bridge_id}
+            )
+        )
 
     async def destroy_bridge(self, bridge_id: str, missing_ok: bool = True) -> None:
         try:
@@ -199,7 +229,11 @@ class AriClient:
                 raise
 
     async def add_channels(self, bridge_id: str, channel_ids: list[str]) -> None:
-        await self._call("POST", f"/bridges/{bridge_id}/addChannel", {"channel": ",".join(channel_ids)})
+        await self._call(
+            "POST", f"/bridges/{bridge_id}/addChannel", {"channel": ",".join(channel_ids)}
+        )
 
     async def remove_channels(self, bridge_id: str, channel_ids: list[str]) -> None:
-        await self._call("POST", f"/bridges/{bridge_id}/removeChannel", {"channel": ",".join(channel_ids)})
+        await self._call(
+            "POST", f"/bridges/{bridge_id}/removeChannel", {"channel": ",".join(channel_ids)}
+        )

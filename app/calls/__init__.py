@@ -7,5 +7,12 @@ from app.calls.media import CHANNEL_PREFIX, CallEnded, MediaTarget
 from app.calls.registry import SessionManager
 from app.calls.stasis import StasisApp
 
-__all__ = ["CHANNEL_PREFIX", "Call", "CallEnded", "FlowRunner", "MediaTarget", "SessionManager",
-           "StasisApp"]
+__all__ = [
+    "CHANNEL_PREFIX",
+    "Call",
+    "CallEnded",
+    "FlowRunner",
+    "MediaTarget",
+    "SessionManager",
+    "StasisApp",
+]

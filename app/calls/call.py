@@ -64,8 +64,13 @@ class Call:
         self._publish, self._records = publish or (lambda *a, **k: None), records
         self._recordings_dir = recordings_dir
         # The conversation, turn by turn, as it happens (records and the live dashboard).
-        self.log = CallLog(session.id, records.add_turn if records else None, publish,
-                           session.condominium, started=session.started_monotonic)
+        self.log = CallLog(
+            session.id,
+            records.add_turn if records else None,
+            publish,
+            session.condominium,
+            started=session.started_monotonic,
+        )
         self._deciding_answer: tuple[bytes, int] | None = None
         self.turn_taking = TurnTaker(condo.endpointing)
         self.session, self.condo = session, condo
@@ -81,13 +86,29 @@ class Call:
         self.tasks = TaskOwner(f"call-{session.id[:8]}")  # everything else it runs
         self._holds: dict[Role, HoldFiller] = {}
         self.media = CallMedia(
-            session, ari, sessions, registry, media, condo, self.tasks, outliving or self.tasks,
+            session,
+            ari,
+            sessions,
+            registry,
+            media,
+            condo,
+            self.tasks,
+            outliving or self.tasks,
             self.ended,
             record_calls=condo.recording == "call" and recordings_dir is not None,
-            expect_stasis=expect_stasis, on_lost=self._leg_lost)
+            expect_stasis=expect_stasis,
+            on_lost=self._leg_lost,
+        )
         self.dialler = ResidentDialler(
-            session, ari, sessions, condo.resident_call, app_name, self.log, self._publish,
-            lambda ch: self.connect_party("resident", ch, answer=False))
+            session,
+            ari,
+            sessions,
+            condo.resident_call,
+            app_name,
+            self.log,
+            self._publish,
+            lambda ch: self.connect_party("resident", ch, answer=False),
+        )
 
     @property
     def legs(self) -> dict[Role, MediaLeg]:
@@ -140,7 +161,9 @@ class Call:
             return
         hold = self._holds.get(role)
         if hold is None:
-            hold = self._holds[role] = HoldFiller(self._tts.synthesize, self.condo.phrases.hold, self.condo.hold_after_s)
+            hold = self._holds[role] = HoldFiller(
+                self._tts.synthesize, self.condo.phrases.hold, self.condo.hold_after_s
+            )
         hold.start(leg, since)
 
     def _stop_hold(self, role: Role) -> None:
@@ -182,8 +205,9 @@ class Call:
     def stt_failures(self) -> int:
         return self._stt_failures
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
-                     hint: SttHint | None = None) -> Input:
+    async def listen(
+        self, role: Role, timeout: float, transcribe: bool = True, hint: SttHint | None = None
+    ) -> Input:
         listener = self.listeners.get(role)
         if listener is None:
             return Input("closed")
@@ -198,8 +222,9 @@ class Call:
             if speculate:
                 self.turn_taking.stop_speculating(role, listener)
 
-    async def _listen(self, role: Role, listener: Listener, timeout: float, transcribe: bool,
-                      hint: SttHint | None) -> Input:
+    async def _listen(
+        self, role: Role, listener: Listener, timeout: float, transcribe: bool, hint: SttHint | None
+    ) -> Input:
         heard = await listener.next(timeout)
         if heard.kind == "dtmf" and heard.digit:
             self.log.dtmf(role, heard.digit)
@@ -208,8 +233,12 @@ class Call:
         u = heard.utterance
         # They spoke again before our reply was heard: the same turn, recognized whole.
         whole = self.turn_taking.begin(role, u, hint) if transcribe else Fragment.of(u, hint)
-        turn: dict[str, Any] = {"role": role, "speech_end": u.end, "end_of_turn_at": heard.emitted_at,
-                                "endpointing_s": heard.emitted_at - u.end}
+        turn: dict[str, Any] = {
+            "role": role,
+            "speech_end": u.end,
+            "end_of_turn_at": heard.emitted_at,
+            "endpointing_s": heard.emitted_at - u.end,
+        }
         text: str | None = None
         heard_as: Transcript | None = None
         self._pending_turn = turn
@@ -217,8 +246,13 @@ class Call:
             self._start_hold(role, u.end)
             t0 = time.monotonic()
             heard_as = await self._recognize(role, whole)
-            more = None if heard_as is None or role not in self.listeners else \
-                await self.turn_taking.more_after_unfinished(role, whole, heard_as.text, listener)
+            more = (
+                None
+                if heard_as is None or role not in self.listeners
+                else await self.turn_taking.more_after_unfinished(
+                    role, whole, heard_as.text, listener
+                )
+            )
             if more is not None:
                 # "aqui é o …": they went on; one recognition of the whole sentence.
                 whole = more
@@ -229,8 +263,15 @@ class Call:
             self.turn_taking.remember(role, whole)
         pcm, start, end = whole.pcm, whole.start, whole.end
         # Opened before the stages are observed, so they land on this turn.
-        self.log.heard(role, text or "", source=self._stt.name if self._stt else None, timings={
-            "speech_start_s": self.log.since_start(start), "speech_end_s": self.log.since_start(end)})
+        self.log.heard(
+            role,
+            text or "",
+            source=self._stt.name if self._stt else None,
+            timings={
+                "speech_start_s": self.log.since_start(start),
+                "speech_end_s": self.log.since_start(end),
+            },
+        )
         observe_stage("endpointing", turn["endpointing_s"])
         if "stt_s" in turn:
             observe_stage("stt", turn["stt_s"])
@@ -239,8 +280,16 @@ class Call:
         rate, continues = u.sample_rate, whole.continued
         if heard_as is None:
             return Input("speech", text=text, pcm=pcm, sample_rate=rate, continues=continues)
-        return Input("speech", text=text, pcm=pcm, sample_rate=rate, choice=heard_as.choice,
-                     scored=heard_as.scored, unsure=heard_as.unsure, continues=continues)
+        return Input(
+            "speech",
+            text=text,
+            pcm=pcm,
+            sample_rate=rate,
+            choice=heard_as.choice,
+            scored=heard_as.scored,
+            unsure=heard_as.unsure,
+            continues=continues,
+        )
 
     async def _recognize(self, role: Role, whole: Fragment) -> Transcript | None:
         assert self._stt is not None
@@ -265,7 +314,9 @@ class Call:
         """A channel of this call went away: a ringing resident, or the resident's answered leg."""
         if self.dialler.gone(channel_id, cause) or channel_id != self.session.resident_channel_id:
             return
-        self.tasks.spawn(self.media.release("resident", "resident hung up"), "release_resident_media")
+        self.tasks.spawn(
+            self.media.release("resident", "resident hung up"), "release_resident_media"
+        )
 
     async def hangup_resident(self) -> None:
         ch = self.session.resident_channel_id
@@ -290,7 +341,9 @@ class Call:
                 return
             self.ended.set()
             s = self.session
-            log.info("call_ended", reason=reason, state=s.state.value, duration_s=round(s.duration, 2))
+            log.info(
+                "call_ended", reason=reason, state=s.state.value, duration_s=round(s.duration, 2)
+            )
             await self.media.close(reason)
             for role in list(self._holds):
                 self._stop_hold(role)
@@ -304,6 +357,12 @@ class Call:
             await self.tasks.close()
             self._sessions.end_session(s.id, reason)
             self.log.close()
-            await save_recordings(self.condo.recording, self._recordings_dir, self._records, s.id,
-                                  self._deciding_answer, self.media.all_legs)
+            await save_recordings(
+                self.condo.recording,
+                self._recordings_dir,
+                self._records,
+                s.id,
+                self._deciding_answer,
+                self.media.all_legs,
+            )
             await delete_ari_objects(self._ari, s, hang_up_parties)

@@ -31,10 +31,17 @@ def ring_outcome(cause: int) -> RingOutcome:
 
 
 class ResidentDialler:
-    def __init__(self, session: Session, ari: AriClient, sessions: SessionManager,
-                 settings: ResidentCallSettings, app_name: str, log_: CallLog,
-                 publish: Callable[..., None],
-                 connect: Callable[[str], Awaitable[object]]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        ari: AriClient,
+        sessions: SessionManager,
+        settings: ResidentCallSettings,
+        app_name: str,
+        log_: CallLog,
+        publish: Callable[..., None],
+        connect: Callable[[str], Awaitable[object]],
+    ) -> None:
         self._session, self._ari, self._sessions = session, ari, sessions
         self._settings, self._app_name, self._log = settings, app_name, log_
         self._publish, self._connect = publish, connect
@@ -49,8 +56,12 @@ class ResidentDialler:
         endpoint = rc.endpoint_template.format(number=number)
         try:
             await self._ari.originate(
-                endpoint, app=self._app_name, app_args=f"resident,{self._session.id}",
-                caller_id=rc.caller_id, timeout=rc.ring_timeout_s, channel_id=ch_id,
+                endpoint,
+                app=self._app_name,
+                app_args=f"resident,{self._session.id}",
+                caller_id=rc.caller_id,
+                timeout=rc.ring_timeout_s,
+                channel_id=ch_id,
             )
         except AriError as exc:
             log.warning("resident_originate_failed", endpoint=endpoint, error=str(exc))
@@ -58,8 +69,13 @@ class ResidentDialler:
             return "failed"
         log.info("resident_ringing", endpoint=endpoint, channel=ch_id)
         self._log.event(f"chamando o morador em {endpoint}")
-        self._publish("resident.called", self._session.id, self._session.condominium,
-                      endpoint=endpoint, channel=ch_id)
+        self._publish(
+            "resident.called",
+            self._session.id,
+            self._session.condominium,
+            endpoint=endpoint,
+            channel=ch_id,
+        )
         try:
             outcome = await asyncio.wait_for(fut, rc.ring_timeout_s + 5)
         except TimeoutError:

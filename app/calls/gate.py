@@ -19,9 +19,14 @@ async def open_gate(g: GateAction, ari: AriClient, record: CallRecord) -> bool:
             await ari.send_dtmf(record.visitor_channel, g.dtmf)
         elif g.type == "http" and g.url:
             async with httpx.AsyncClient(timeout=g.timeout_s) as client:
-                r = await client.post(g.url, json={"call_id": record.call_id,
-                                                   "condominium": record.condominium,
-                                                   "apartment": record.apartment})
+                r = await client.post(
+                    g.url,
+                    json={
+                        "call_id": record.call_id,
+                        "condominium": record.condominium,
+                        "apartment": record.apartment,
+                    },
+                )
                 r.raise_for_status()
         else:
             return False

@@ -30,12 +30,20 @@ async def _gone(ari: AriClient, channel_id: str) -> bool:
     return False
 
 
-async def run_call(call: Call, flow: FlowRunner, settings: Settings, ari: AriClient, bus: EventBus,
-                   records: RecordWriter | None, forget: Callable[[Call], None]) -> None:
+async def run_call(
+    call: Call,
+    flow: FlowRunner,
+    settings: Settings,
+    ari: AriClient,
+    bus: EventBus,
+    records: RecordWriter | None,
+    forget: Callable[[Call], None],
+) -> None:
     session = call.session
     channel_id, condo_key = session.visitor_channel_id, session.condominium
-    structlog.contextvars.bind_contextvars(session=session.id, role="visitor",
-                                           condominium=condo_key)
+    structlog.contextvars.bind_contextvars(
+        session=session.id, role="visitor", condominium=condo_key
+    )
     call.log.bind()
     log.info("call_started", channel=channel_id)
     try:
@@ -63,13 +71,22 @@ async def run_call(call: Call, flow: FlowRunner, settings: Settings, ari: AriCli
             # leaves a row.
             failed = (session.end_reason or "").startswith("error")
             try:
-                decide(record, Outcome.ERROR if failed else Outcome.VISITOR_LEFT, "system",
-                       audit=records.record if records is not None else None)
+                decide(
+                    record,
+                    Outcome.ERROR if failed else Outcome.VISITOR_LEFT,
+                    "system",
+                    audit=records.record if records is not None else None,
+                )
             except Exception as exc:  # noqa: BLE001 - the audit store must not break cleanup
                 log.error("audit_record_failed", error=repr(exc))
         if record.decision is not None:
             bus.publish("decision", session.id, condo_key, **decision_event(record.decision))
-        bus.publish("call.ended", session.id, condo_key, reason=session.end_reason,
-                    duration_s=round(session.duration, 2))
+        bus.publish(
+            "call.ended",
+            session.id,
+            condo_key,
+            reason=session.end_reason,
+            duration_s=round(session.duration, 2),
+        )
         outcome = record.outcome
         CALLS.labels(condominium=condo_key, outcome=outcome.value if outcome else "ended").inc()

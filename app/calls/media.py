@@ -47,12 +47,21 @@ def media_channel(leg_id: uuid.UUID) -> str:
 
 
 class CallMedia:
-    def __init__(self, session: Session, ari: AriClient, sessions: SessionManager,
-                 registry: LegRegistry, targets: dict[Role, MediaTarget],
-                 condo: CondominiumSettings,
-                 tasks: TaskOwner, outliving: TaskOwner, ended: asyncio.Event, record_calls: bool,
-                 expect_stasis: Callable[[str], asyncio.Future[None]] | None,
-                 on_lost: Callable[[Role, MediaLeg], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        ari: AriClient,
+        sessions: SessionManager,
+        registry: LegRegistry,
+        targets: dict[Role, MediaTarget],
+        condo: CondominiumSettings,
+        tasks: TaskOwner,
+        outliving: TaskOwner,
+        ended: asyncio.Event,
+        record_calls: bool,
+        expect_stasis: Callable[[str], asyncio.Future[None]] | None,
+        on_lost: Callable[[Role, MediaLeg], Awaitable[None]],
+    ) -> None:
         self._session, self._ari, self._sessions = session, ari, sessions
         self._registry, self._targets, self._condo = registry, targets, condo
         # `outliving` runs what must finish after the call is gone (undoing a cut set-up).
@@ -85,16 +94,19 @@ class CallMedia:
         self.bridge_of[role] = new_bridge
 
         async def make_bridge() -> str:
-            await self._ari.create_bridge("mixing", name=f"portaria-{self._session.id[:8]}-{role}",
-                                          bridge_id=new_bridge)
+            await self._ari.create_bridge(
+                "mixing", name=f"portaria-{self._session.id[:8]}-{role}", bridge_id=new_bridge
+            )
             return new_bridge
 
         # Independent round trips in parallel: they dominate time-to-greeting.
         jobs = [
             make_bridge(),
             self._ari.external_media(
-                external_host=f"{target.host}:{target.port}", data=str(leg_id),
-                format=target.format, channel_id=em_id,
+                external_host=f"{target.host}:{target.port}",
+                data=str(leg_id),
+                format=target.format,
+                channel_id=em_id,
             ),
         ]
         if answer:
@@ -131,15 +143,17 @@ class CallMedia:
         self.listeners[role] = listener
         return leg
 
-    async def _undo_setup(self, setup: asyncio.Future[Any], leg_id: uuid.UUID, em_id: str,
-                          bridge_id: str) -> None:
+    async def _undo_setup(
+        self, setup: asyncio.Future[Any], leg_id: uuid.UUID, em_id: str, bridge_id: str
+    ) -> None:
         """The call ended while its set-up requests were in flight: once they land,
         remove what they made (teardown may have looked before it existed)."""
         self._registry.forget(leg_id)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(asyncio.shield(setup), 30)
-        await asyncio.gather(self._ari.hangup(em_id), self._ari.destroy_bridge(bridge_id),
-                             return_exceptions=True)
+        await asyncio.gather(
+            self._ari.hangup(em_id), self._ari.destroy_bridge(bridge_id), return_exceptions=True
+        )
 
     async def _watch_leg(self, role: Role, leg: MediaLeg) -> None:
         await leg.wait_closed()

@@ -19,8 +19,12 @@ class SessionManager:
         self._on_change = on_change
 
     def create_session(self, condominium: str, visitor_channel_id: str) -> Session:
-        s = Session(id=uuid.uuid4().hex, condominium=condominium, visitor_channel_id=visitor_channel_id,
-                    on_change=self._on_change)
+        s = Session(
+            id=uuid.uuid4().hex,
+            condominium=condominium,
+            visitor_channel_id=visitor_channel_id,
+            on_change=self._on_change,
+        )
         self._sessions[s.id] = s
         self.bind_channel(s, visitor_channel_id)
         return s

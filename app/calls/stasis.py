@@ -33,6 +33,7 @@ from app.records import RecordWriter
 
 log = structlog.get_logger(__name__)
 
+
 class StasisApp:
     def __init__(
         self,
@@ -89,9 +90,17 @@ class StasisApp:
         elif etype in ("StasisEnd", "ChannelDestroyed"):
             self._on_channel_gone(channel_id, etype, int(event.get("cause", 0) or 0))
         owner = owner or self.sessions.by_channel(channel_id)
-        self.bus.publish("ari", owner.id if owner else None, owner.condominium if owner else None,
-                         type=etype, channel=channel_id, name=channel.get("name"),
-                         args=event.get("args"), digit=event.get("digit"), cause=event.get("cause_txt"))
+        self.bus.publish(
+            "ari",
+            owner.id if owner else None,
+            owner.condominium if owner else None,
+            type=etype,
+            channel=channel_id,
+            name=channel.get("name"),
+            args=event.get("args"),
+            digit=event.get("digit"),
+            cause=event.get("cause_txt"),
+        )
 
     async def on_connected(self, reconnect: bool) -> None:
         if not reconnect:
@@ -137,11 +146,18 @@ class StasisApp:
         if role == "visitor":
             condo = args[1] if len(args) > 1 else None
             if len(self.calls) >= self.settings.max_calls:
-                log.warning("over_capacity_call_refused", channel=channel_id, calls=len(self.calls),
-                            max_calls=self.settings.max_calls)
-                CALLS.labels(condominium=self.settings.condominium(condo)[0], outcome="refused").inc()
-                self.tasks.spawn(self.ari.hangup(channel_id, reason="congestion"),
-                                 "refuse_over_capacity")
+                log.warning(
+                    "over_capacity_call_refused",
+                    channel=channel_id,
+                    calls=len(self.calls),
+                    max_calls=self.settings.max_calls,
+                )
+                CALLS.labels(
+                    condominium=self.settings.condominium(condo)[0], outcome="refused"
+                ).inc()
+                self.tasks.spawn(
+                    self.ari.hangup(channel_id, reason="congestion"), "refuse_over_capacity"
+                )
                 return
             caller = (event.get("channel") or {}).get("caller") or {}
             self._start_visitor(channel_id, condo, time.monotonic(), str(caller.get("number", "")))
@@ -162,37 +178,59 @@ class StasisApp:
 
     def _spawn(self, coro: Coroutine[Any, Any, None], call: Call) -> None:
         async def runner() -> None:
-            structlog.contextvars.bind_contextvars(session=call.session.id,
-                                                   condominium=call.session.condominium)
+            structlog.contextvars.bind_contextvars(
+                session=call.session.id, condominium=call.session.condominium
+            )
             await coro
+
         self.tasks.spawn(runner(), "teardown")
 
     # -- a visitor's call ------------------------------------------------------
-    def _start_visitor(self, channel_id: str, condo_arg: str | None, t0: float,
-                       caller: str) -> None:
+    def _start_visitor(
+        self, channel_id: str, condo_arg: str | None, t0: float, caller: str
+    ) -> None:
         condo_key, condo = self.settings.condominium(condo_arg)
         session = self.sessions.create_session(condo_key, channel_id)
         session.record.caller = caller
         self.bus.publish("call.started", session.id, condo_key, channel=channel_id, caller=caller)
-        call = Call(session, self.ari, self.sessions, self.registry,
-                    self.tts.for_condominium(condo_key), self.media, condo,
-                    stt=self.stt, app_name=self.settings.ari.app, expect_stasis=self.expect_stasis,
-                    publish=self.bus.publish, records=self.records,
-                    recordings_dir=self.recordings_dir, stasis_start_at=t0, outliving=self.tasks)
+        call = Call(
+            session,
+            self.ari,
+            self.sessions,
+            self.registry,
+            self.tts.for_condominium(condo_key),
+            self.media,
+            condo,
+            stt=self.stt,
+            app_name=self.settings.ari.app,
+            expect_stasis=self.expect_stasis,
+            publish=self.bus.publish,
+            records=self.records,
+            recordings_dir=self.recordings_dir,
+            stasis_start_at=t0,
+            outliving=self.tasks,
+        )
         self.calls[session.id] = call
         call.task = asyncio.get_running_loop().create_task(
-            run_call(call, self.flow, self.settings, self.ari, self.bus, self.records,
-                     self._forget),
-            name=f"call-{session.id[:8]}")
+            run_call(
+                call, self.flow, self.settings, self.ari, self.bus, self.records, self._forget
+            ),
+            name=f"call-{session.id[:8]}",
+        )
 
     def _forget(self, call: Call) -> None:
         self.calls.pop(call.session.id, None)
 
     def held(self) -> dict[str, int]:
         """What the app still holds for calls; all 0 once every call has ended (tests, soak)."""
-        return {"calls": len(self.calls), "sessions": len(self.sessions),
-                "channels": self.sessions.channels, "tasks": len(self.tasks),
-                "stasis_waiters": len(self._stasis_waiters), "legs_expected": self.registry.pending}
+        return {
+            "calls": len(self.calls),
+            "sessions": len(self.sessions),
+            "channels": self.sessions.channels,
+            "tasks": len(self.tasks),
+            "stasis_waiters": len(self._stasis_waiters),
+            "legs_expected": self.registry.pending,
+        }
 
     async def shutdown(self) -> None:
         calls = list(self.calls.values())

@@ -25,6 +25,7 @@ class TaskOwner:
 
     def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
         """Run `coro` in the background; a failure is logged rather than lost."""
+
         async def run() -> Any:
             try:
                 return await coro

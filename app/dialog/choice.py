@@ -39,15 +39,23 @@ def settle_choice(
         return None
     gender = extraction.resident_gender if extraction.resident_name else said.gender
     found = directory.choose(
-        asked, name=extraction.resident_name, apartment=extraction.apartment, block=said.block,
-        gender=gender, threshold=threshold,
+        asked,
+        name=extraction.resident_name,
+        apartment=extraction.apartment,
+        block=said.block,
+        gender=gender,
+        threshold=threshold,
     )
     return None if found.status == "not_found" else found
 
 
 def resolve_turn(
-    directory: Directory, visit: VisitState, threshold: float, asked: Resolution | None,
-    text: str, extraction: Extraction,
+    directory: Directory,
+    visit: VisitState,
+    threshold: float,
+    asked: Resolution | None,
+    text: str,
+    extraction: Extraction,
 ) -> Resolution | NoneOfThem:
     """Whom the visit points at after this turn (`extraction` already merged into `visit`)."""
     if asked is not None:
@@ -59,7 +67,9 @@ def resolve_turn(
             if answer.status in ("ok", "apartment_only"):
                 pin(visit, answer)
             return answer
-    found = directory.resolve(visit.resident_name, visit.apartment, threshold, visit.resident_gender)
+    found = directory.resolve(
+        visit.resident_name, visit.apartment, threshold, visit.resident_gender
+    )
     if found.status == "ambiguous" and len(found.matches) == 1:
         # The one resident so named lives elsewhere than the apartment said: "Conceição
         # Araújo, do apartamento 502, certo?" rather than a choice of one.

@@ -32,5 +32,8 @@ class Conversation:
     def purpose(self) -> str:
         p = self.condo.phrases
         intent = str(self.visit.intent.value) if self.visit.intent else ""
-        return {"entrega": p.purpose_entrega, "visita": p.purpose_visita,
-                "servico": p.purpose_servico}.get(intent, p.purpose_unknown)
+        return {
+            "entrega": p.purpose_entrega,
+            "visita": p.purpose_visita,
+            "servico": p.purpose_servico,
+        }.get(intent, p.purpose_unknown)

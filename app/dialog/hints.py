@@ -25,11 +25,9 @@ MAX_APARTMENT_CHOICES = 12
 _DIGIT_WORDS = {v: k for k, v in UNITS.items() if k != "meia"} | {3: "três"}
 
 # Short on purpose: every phrase is one more way to be wrong on a noisy line.
-RESIDENT_ANSWERS = (
-    "sim", "pode", "pode entrar", "pode subir", "pode deixar subir", "autorizo", "claro", "tudo bem",
-    "não", "não autorizo", "não conheço", "não pode",
-    "quem é", "quem", "o quê", "repete",
-)  # fmt: skip
+RESIDENT_ANSWERS = ("sim", "pode", "pode entrar", "pode subir", "pode deixar subir", "autorizo",
+                    "claro", "tudo bem", "não", "não autorizo", "não conheço", "não pode", "quem é",
+                    "quem", "o quê", "repete")  # fmt: skip
 # Not "exato": it scores within a hair of "errado", its opposite.
 CONFIRM_ANSWERS = (
     "sim", "isso", "isso mesmo", "é isso", "certo", "correto",
@@ -37,7 +35,9 @@ CONFIRM_ANSWERS = (
 )  # fmt: skip
 
 
-def _choices(phrases: tuple[str, ...], classify: Callable[[str], Reply]) -> tuple[tuple[str, str], ...]:
+def _choices(
+    phrases: tuple[str, ...], classify: Callable[[str], Reply]
+) -> tuple[tuple[str, str], ...]:
     return tuple((p, classify(p).value) for p in phrases)
 
 

@@ -48,6 +48,8 @@ async def collect_by_keypad(conv: Conversation, first_digit: str | None = None) 
 async def _record_name(conv: Conversation) -> None:
     call, p = conv.call, conv.phrases
     await call.say("visitor", p.keypad_name)
-    inp = await call.listen("visitor", conv.condo.visitor_silence_timeout_s, transcribe=call.can_transcribe)
+    inp = await call.listen(
+        "visitor", conv.condo.visitor_silence_timeout_s, transcribe=call.can_transcribe
+    )
     if inp.kind == "speech" and inp.pcm:
         conv.visitor_audio = (inp.pcm, inp.sample_rate)

@@ -46,11 +46,11 @@ class CallPort(Protocol):
         """Play `text` to that party; True when fully played, False when cut short."""
         ...
 
-    async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
-        ...
+    async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool: ...
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
-                     hint: SttHint | None = None) -> Input:
+    async def listen(
+        self, role: Role, timeout: float, transcribe: bool = True, hint: SttHint | None = None
+    ) -> Input:
         """The party's next input; speech is transcribed when `transcribe` and STT is configured.
 
         `hint`: what this turn expects (names to prompt with, a closed question's answers)."""
@@ -61,8 +61,7 @@ class CallPort(Protocol):
         ...
 
     @property
-    def can_transcribe(self) -> bool:
-        ...
+    def can_transcribe(self) -> bool: ...
 
     def stt_failures(self) -> int:
         """Recognition failures in a row on this call."""
@@ -72,8 +71,7 @@ class CallPort(Protocol):
         """Originate to the resident's number; on answer their leg is bridged and ready."""
         ...
 
-    async def hangup_resident(self) -> None:
-        ...
+    async def hangup_resident(self) -> None: ...
 
     async def open_gate(self) -> bool:
         """Run the condominium's gate action; True when it was carried out."""

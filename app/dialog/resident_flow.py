@@ -92,7 +92,13 @@ async def _ask(conv: Conversation) -> ResidentOutcome:
             reply, by = DTMF_REPLIES.get(heard.digit or "", Reply.UNKNOWN), "resident_dtmf"
         else:
             reply, by = read_reply(heard, classify_reply), "resident"
-        log.info("resident_reply", reply=reply.value, text=heard.text, choice=heard.choice, digit=heard.digit)
+        log.info(
+            "resident_reply",
+            reply=reply.value,
+            text=heard.text,
+            choice=heard.choice,
+            digit=heard.digit,
+        )
         if reply is Reply.YES:
             await call.say("resident", p.resident_thanks_yes)
             return ResidentOutcome(Outcome.AUTHORIZED, by, channel)
@@ -111,15 +117,20 @@ async def _present(conv: Conversation) -> None:
     assert conv.apartment is not None
     if conv.visitor_audio is not None and not conv.visit.visitor_name:
         # Keypad mode: the visitor's own voice stands in for the transcribed name.
-        await call.say("resident", p.resident_keypad_prompt.format(apartment=conv.apartment.label()))
+        await call.say(
+            "resident", p.resident_keypad_prompt.format(apartment=conv.apartment.label())
+        )
         await call.play_audio("resident", *conv.visitor_audio)
         await call.say("resident", p.resident_keypad_question)
         return
-    await call.say("resident", p.resident_prompt.format(
-        apartment=conv.apartment.label(),
-        visitor=_sentence_start(conv.visit.visitor_name or p.unknown_visitor),
-        purpose=conv.purpose(),
-    ))
+    await call.say(
+        "resident",
+        p.resident_prompt.format(
+            apartment=conv.apartment.label(),
+            visitor=_sentence_start(conv.visit.visitor_name or p.unknown_visitor),
+            purpose=conv.purpose(),
+        ),
+    )
 
 
 def _sentence_start(who: str) -> str:

@@ -17,14 +17,26 @@ from app.directory.numbers import ApartmentRef
 from app.media.tts.phrasebook import Phrasebook, sentences
 
 # Said first at start: the greeting is what the first caller hears.
-FIRST = ("greeting", "hold", "didnt_understand", "ask_everything", "ask_apartment", "ask_name",
-         "calling_resident", "keypad_apartment", "keypad_name", "goodbye")
+FIRST = (
+    "greeting",
+    "hold",
+    "didnt_understand",
+    "ask_everything",
+    "ask_apartment",
+    "ask_name",
+    "calling_resident",
+    "keypad_apartment",
+    "keypad_name",
+    "goodbye",
+)
 
 
 def _choices(directory: Directory, threshold: float) -> list[str]:
     """The {options} of every ambiguity a single name word or apartment number can cause."""
     out: dict[str, None] = {}
-    words = {w for a in directory.apartments for r in a.residents for w in r.name.split() if len(w) > 2}
+    words = {
+        w for a in directory.apartments for r in a.residents for w in r.name.split() if len(w) > 2
+    }
     for word in sorted(words):
         res = directory.resolve(word, None, threshold)
         if res.status == "ambiguous":
@@ -48,10 +60,14 @@ def predictable_phrases(condo: CondominiumSettings, directory: Directory) -> lis
     templates: dict[str, list[dict[str, str]]] = {
         "apartment_not_found": [{}],
         "resident_not_found": [{}],
-        "confirm_match": [{"resident": r.name, "apartment": a.label()}
-                          for a in directory.apartments for r in a.residents],
-        "resident_prompt": [{"apartment": label, "purpose": purpose}
-                            for label in labels for purpose in purposes],
+        "confirm_match": [
+            {"resident": r.name, "apartment": a.label()}
+            for a in directory.apartments
+            for r in a.residents
+        ],
+        "resident_prompt": [
+            {"apartment": label, "purpose": purpose} for label in labels for purpose in purposes
+        ],
         "resident_keypad_prompt": [{"apartment": label} for label in labels],
         "ask_choice": [{"options": o} for o in _choices(directory, condo.fuzzy_threshold)],
     }

@@ -80,22 +80,35 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
     call, p = conv.call, conv.phrases
     pending_confirm: ResidentMatch | Apartment | None = None
     asked: Resolution | None = None  # the choice question the visitor is answering
-    not_understood = 0  # utterances in a row heard as nothing (noise, mumbling): the keypad after a few
+    not_understood = (
+        0  # utterances in a row heard as nothing (noise, mumbling): the keypad after a few
+    )
     undo: _Undo | None = None  # what this conversation knew before the last turn
     for _turn in range(conv.condo.max_visitor_turns):
-        heard = await _hear(conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv))
+        heard = await _hear(
+            conv, CONFIRM_HINT if pending_confirm is not None else visitor_hint(conv)
+        )
         if heard.continues and undo is not None:
             # The last turn was half a sentence: forget what it taught, read the whole once.
             pending_confirm, asked, not_understood = undo.restore(conv)
-        undo = _Undo(copy.deepcopy(conv.visit), conv.apartment, conv.resident, pending_confirm, asked,
-                     not_understood)
+        undo = _Undo(
+            copy.deepcopy(conv.visit),
+            conv.apartment,
+            conv.resident,
+            pending_confirm,
+            asked,
+            not_understood,
+        )
         if heard.kind == "closed":
             return None
         if heard.kind == "dtmf" and pending_confirm is not None and heard.digit in KEYPAD_CONFIRM:
             # "certo?" can always be answered with 1 (yes) or 2 (no), as the resident can.
             heard = Input("speech", text=KEYPAD_CONFIRM[heard.digit or ""])
-        if heard.kind == "dtmf" or (heard.kind == "speech" and heard.text is None
-                                    and call.stt_failures() >= conv.condo.stt_failures_to_keypad):
+        if heard.kind == "dtmf" or (
+            heard.kind == "speech"
+            and heard.text is None
+            and call.stt_failures() >= conv.condo.stt_failures_to_keypad
+        ):
             log.info("switching_to_keypad", reason=heard.kind)
             return await collect_by_keypad(conv, first_digit=heard.digit)
         if heard.kind == "timeout" or heard.text is None or not heard.text.strip():
@@ -103,7 +116,9 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             if not_understood >= conv.condo.stt_failures_to_keypad:
                 log.info("switching_to_keypad", reason="not_understood")
                 return await collect_by_keypad(conv)
-            await _say(conv, _question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand)
+            await _say(
+                conv, _question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand
+            )
             continue
         not_understood = 0
         text = heard.text
@@ -112,11 +127,16 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             if answer is Reply.YES:
                 if isinstance(pending_confirm, Apartment):
                     conv.apartment, conv.resident = pending_confirm, None
-                    conv.visit.apartment = ApartmentRef(pending_confirm.number, pending_confirm.block)
+                    conv.visit.apartment = ApartmentRef(
+                        pending_confirm.number, pending_confirm.block
+                    )
                     conv.visit.confirm("apartment")
                 else:
                     _accept(conv, pending_confirm)
-                    pin(conv.visit, Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)))
+                    pin(
+                        conv.visit,
+                        Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)),
+                    )
                 pending_confirm = None
                 # "isso, meu nome é Carlos": the yes may carry what we would ask next.
                 with stage_timer("nlu"):
@@ -134,9 +154,17 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
         conv.visit.merge(extraction)
         if extraction.wants_keypad:
             return await collect_by_keypad(conv)
-        log.info("visitor_understood", text=text, intent=str(conv.visit.intent), apartment=str(conv.visit.apartment),
-                 resident=conv.visit.resident_name, visitor=conv.visit.visitor_name)
-        res = resolve_turn(conv.directory, conv.visit, conv.condo.fuzzy_threshold, asked, text, extraction)
+        log.info(
+            "visitor_understood",
+            text=text,
+            intent=str(conv.visit.intent),
+            apartment=str(conv.visit.apartment),
+            resident=conv.visit.resident_name,
+            visitor=conv.visit.visitor_name,
+        )
+        res = resolve_turn(
+            conv.directory, conv.visit, conv.condo.fuzzy_threshold, asked, text, extraction
+        )
         asked = None
         if res == "none_of_them":
             conv.apartment, conv.resident = None, None
@@ -169,7 +197,9 @@ class _Undo:
     asked: Resolution | None
     not_understood: int
 
-    def restore(self, conv: Conversation) -> tuple[ResidentMatch | Apartment | None, Resolution | None, int]:
+    def restore(
+        self, conv: Conversation
+    ) -> tuple[ResidentMatch | Apartment | None, Resolution | None, int]:
         conv.visit = copy.deepcopy(self.visit)
         conv.apartment, conv.resident = self.apartment, self.resident
         return self.pending_confirm, self.asked, self.not_understood
@@ -179,7 +209,9 @@ def _slot_asked(conv: Conversation, question: str) -> Slot | None:
     p = conv.phrases
     if question == p.ask_name:
         return "visitor_name"
-    if question in (p.ask_apartment, p.ask_everything) or question.startswith(p.apartment_not_found[:12]):
+    if question in (p.ask_apartment, p.ask_everything) or question.startswith(
+        p.apartment_not_found[:12]
+    ):
         return "apartment"
     if question.startswith(p.ask_choice[:10]):
         return "resident_name"
@@ -197,7 +229,12 @@ def _needs_confirming(conv: Conversation, res: Resolution, sure: bool) -> bool:
 
 
 def _reread_apartment(conv: Conversation, res: Resolution) -> bool:
-    return res.reread and res.status == "apartment_only" and len(res.apartments) == 1 and conv.apartment is None
+    return (
+        res.reread
+        and res.status == "apartment_only"
+        and len(res.apartments) == 1
+        and conv.apartment is None
+    )
 
 
 def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> str | None:
@@ -217,7 +254,9 @@ def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> st
         return p.ask_choice.format(options=options)
     elif res.status == "not_found":
         if visit.apartment is not None:
-            missing = visit.apartment.number + (f" bloco {visit.apartment.block}" if visit.apartment.block else "")
+            missing = visit.apartment.number + (
+                f" bloco {visit.apartment.block}" if visit.apartment.block else ""
+            )
             visit.apartment = None
             return p.apartment_not_found.format(apartment=missing)
         name = visit.resident_name or ""
@@ -233,8 +272,12 @@ def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> st
 def options_text(res: Resolution) -> str:
     """The {options} of ask_choice: whom an ambiguous resolution is between, in the same
     order that an answer like "a primeira" is read against."""
-    names = [f"{o.resident.name}, do {o.apartment.label()}" if isinstance(o, ResidentMatch)
-             else f"o apartamento {o.label()}" for o in res.offered()]
+    names = [
+        f"{o.resident.name}, do {o.apartment.label()}"
+        if isinstance(o, ResidentMatch)
+        else f"o apartamento {o.label()}"
+        for o in res.offered()
+    ]
     return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
@@ -247,8 +290,9 @@ def _question_for_missing(conv: Conversation) -> str:
     return p.ask_apartment
 
 
-async def _finish(conv: Conversation, result: Outcome, decided_by: str,
-                  outcome: ResidentOutcome | None) -> None:
+async def _finish(
+    conv: Conversation, result: Outcome, decided_by: str, outcome: ResidentOutcome | None
+) -> None:
     call, p, s = conv.call, conv.phrases, conv.call.session
     s.state = ConversationState.FINALIZADO
     gate_opened = False
@@ -265,13 +309,24 @@ async def _finish(conv: Conversation, result: Outcome, decided_by: str,
     if result is not Outcome.VISITOR_LEFT:
         await _say(conv, p.goodbye)
     _record(conv, result, decided_by, outcome, gate_opened)
-    log.info("decision", outcome=result.value, decided_by=decided_by, gate_opened=gate_opened,
-             apartment=s.record.apartment, resident=s.record.resident)
+    log.info(
+        "decision",
+        outcome=result.value,
+        decided_by=decided_by,
+        gate_opened=gate_opened,
+        apartment=s.record.apartment,
+        resident=s.record.resident,
+    )
     await call.end(f"finished: {result.value}")
 
 
-def _record(conv: Conversation, result: Outcome, decided_by: str, outcome: ResidentOutcome | None,
-            gate_opened: bool) -> None:
+def _record(
+    conv: Conversation,
+    result: Outcome,
+    decided_by: str,
+    outcome: ResidentOutcome | None,
+    gate_opened: bool,
+) -> None:
     r = conv.call.session.record
     # What the conversation learned, as it stands when the call is decided.
     r.visitor_name = conv.visit.visitor_name
@@ -280,5 +335,6 @@ def _record(conv: Conversation, result: Outcome, decided_by: str, outcome: Resid
     r.resident = conv.resident.name if conv.resident else None
     r.resident_channel = outcome.resident_channel if outcome else None
     r.dialed = list(conv.dialed)
-    decide(r, result, decided_by, gate_opened,
-           conv.audit.record if conv.audit is not None else None)
+    decide(
+        r, result, decided_by, gate_opened, conv.audit.record if conv.audit is not None else None
+    )

@@ -100,8 +100,13 @@ class Directory:
     ) -> list[ResidentMatch]:
         said = gender or gender_said(name)
         matches = [
-            ResidentMatch(found.entry.apartment, found.entry.resident, found.score,
-                          found.exact, fit(said, found.entry.gender))
+            ResidentMatch(
+                found.entry.apartment,
+                found.entry.resident,
+                found.score,
+                found.exact,
+                fit(said, found.entry.gender),
+            )
             for found in self._names.search(name, threshold, within, loose=loose)
         ]
         # Ties keep directory order, so results are stable from call to call.
@@ -113,8 +118,13 @@ class Directory:
         for number in rereadings(apt.number):
             if self.find_apartment(number, apt.block):
                 return ApartmentRef(number, apt.block)
-        longer = {a.number for a in self.apartments
-                  if len(apt.number) >= 2 and a.number.startswith(apt.number) and len(a.number) == len(apt.number) + 1}
+        longer = {
+            a.number
+            for a in self.apartments
+            if len(apt.number) >= 2
+            and a.number.startswith(apt.number)
+            and len(a.number) == len(apt.number) + 1
+        }
         return ApartmentRef(longer.pop(), apt.block) if len(longer) == 1 else None
 
     def resolve(
@@ -198,9 +208,9 @@ class Directory:
         number = apartment.number if apartment is not None else None
         block = block or (apartment.block if apartment is not None else None)
         has_name = name is not None and bool(name_tokens(name))
-        places = tuple(dict.fromkeys(
-            o if isinstance(o, Apartment) else o.apartment for o in offered
-        ))
+        places = tuple(
+            dict.fromkeys(o if isinstance(o, Apartment) else o.apartment for o in offered)
+        )
         places = tuple(a for a in places if _at(a, number, block))
         if not places:
             return Resolution("not_found")
@@ -211,8 +221,11 @@ class Directory:
                 found = [m for m in everywhere if m.apartment in places]
             else:
                 keep = {(m.apartment, m.resident) for m in offered if isinstance(m, ResidentMatch)}
-                found = [m for m in everywhere if (m.apartment, m.resident) in keep
-                         and m.apartment in places]
+                found = [
+                    m
+                    for m in everywhere
+                    if (m.apartment, m.resident) in keep and m.apartment in places
+                ]
             # Said more exactly of someone not offered: a new name, not an answer.
             best = max((m.exact for m in found), default=-1)
             if any(m.exact > best for m in everywhere if m not in found):
@@ -225,8 +238,14 @@ class Directory:
             # No name in the answer: the options tie on name, and only the
             # place and the article said can tell them apart.
             found = [
-                replace(m, score=100.0, exact=0, fit=fit(gender, self.gender_of(m.apartment, m.resident)))
-                for m in offered if isinstance(m, ResidentMatch) and m.apartment in places
+                replace(
+                    m,
+                    score=100.0,
+                    exact=0,
+                    fit=fit(gender, self.gender_of(m.apartment, m.resident)),
+                )
+                for m in offered
+                if isinstance(m, ResidentMatch) and m.apartment in places
             ]
         if not found:
             return Resolution("not_found")

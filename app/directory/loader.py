@@ -19,8 +19,14 @@ from .normalize import apartment_key
 _APARTMENT_KEYS = frozenset({"apartment_number", "block", "tower", "residents", "voip_number"})
 _RESIDENT_KEYS = frozenset({"name", "voip_number", "nicknames", "gender"})
 # Staff write what they would say; all of these mean the same two values.
-_GENDERS: dict[str, Gender] = {"f": "f", "feminino": "f", "mulher": "f",
-                               "m": "m", "masculino": "m", "homem": "m"}
+_GENDERS: dict[str, Gender] = {
+    "f": "f",
+    "feminino": "f",
+    "mulher": "f",
+    "m": "m",
+    "masculino": "m",
+    "homem": "m",
+}
 
 
 class DirectoryError(ConfigurationError, ValueError):
@@ -194,8 +200,12 @@ class _EntryParser:
         if "voip_number" in item and item["voip_number"] is not None:
             numbers = self._numbers(item["voip_number"], f"{field}.voip_number")
         nicknames = self._nicknames(item.get("nicknames"), f"{field}.nicknames")
-        return Resident(name=name, numbers=numbers, nicknames=nicknames,
-                        gender=self._gender(item.get("gender"), f"{field}.gender"))
+        return Resident(
+            name=name,
+            numbers=numbers,
+            nicknames=nicknames,
+            gender=self._gender(item.get("gender"), f"{field}.gender"),
+        )
 
     def _nicknames(self, value: object, field: str) -> tuple[str, ...]:
         """One nickname or a list of them ("Bia", ["Zé", "Zé Carlos"])."""
@@ -213,7 +223,7 @@ class _EntryParser:
             return None
         gender = _GENDERS.get(value.strip().casefold()) if isinstance(value, str) else None
         if gender is None:
-            raise self._fail(field, f"expected \"f\" or \"m\", got {value!r}")
+            raise self._fail(field, f'expected "f" or "m", got {value!r}')
         return gender
 
     def _name(self, value: object, field: str) -> str:

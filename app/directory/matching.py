@@ -56,8 +56,12 @@ def gender_said(text: str) -> Gender | None:
 def _same_but_final_vowel(said: str, name: str) -> bool:
     # Recognizers drop (and less often add) a final vowel: "Rafael" for "Rafaela".
     short, long = sorted((said, name), key=len)
-    return len(short) >= 3 and len(long) == len(short) + 1 and long.startswith(short) \
+    return (
+        len(short) >= 3
+        and len(long) == len(short) + 1
+        and long.startswith(short)
         and long[-1] in "aeiou"
+    )
 
 
 # A middle name said alone is how fewer people are called: "o Fernando" is
@@ -150,8 +154,14 @@ class NameIndex:
 
     def __init__(self, residents: Iterable[tuple[Apartment, Resident]]) -> None:
         self.entries: tuple[IndexedResident, ...] = tuple(
-            IndexedResident(apartment, resident, tokens, " ".join(tokens), key,
-                            resident.gender or name_gender(resident.name))
+            IndexedResident(
+                apartment,
+                resident,
+                tokens,
+                " ".join(tokens),
+                key,
+                resident.gender or name_gender(resident.name),
+            )
             for key, (apartment, resident) in enumerate(residents)
             for tokens in _spellings(resident)
         )

@@ -43,5 +43,7 @@ class ResidentMatch:
     resident: Resident
     score: float  # 0..100
     # Evidence beyond the score, for telling close candidates apart:
-    exact: float = 0.0  # words said that are exactly one of the resident's name words (a middle one: half)
+    exact: float = (
+        0.0  # words said that are exactly one of the resident's name words (a middle one: half)
+    )
     fit: int = 0  # the caller's "a"/"dona" or "o"/"seu" against the resident: +1, 0, -1

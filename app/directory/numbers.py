@@ -61,14 +61,17 @@ _NOT_APARTMENT = (
     re.compile(r"\b\d{4,5}-\d{4}\b"),
     re.compile(r"\d{6,}"),
 )
-# "1.201" as some recognizers write 1201; Whisper's "1.2001" (mil e duzentos... e um) is 12001, reread later.
+# "1.201" as some recognizers write 1201; Whisper's "1.2001" (mil e duzentos... e um)
+# is 12001, reread later.
 _THOUSANDS_DOT = re.compile(r"\b(\d{1,2})\.(\d{3,4})\b")
 # How Whisper writes numbers said digit by digit or in parts: "5-0-1", "5.0.1",
 # "500-1" ("quinhentos... um"), "1200-1". Joined, or added when the first part is round.
 _DIGIT_RUN = re.compile(r"\b\d(?:[.-]\d){1,4}\b")
 _ROUND_PLUS = re.compile(  # "500-1", "300 e 3", "300 de três"
-    r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )(\d{1,3}|um|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove)\b",
-    re.IGNORECASE)
+    r"\b(\d{0,2}[1-9]0{1,3})(?:-| e | de )"
+    r"(\d{1,3}|um|dois|tr[eê]s|quatro|cinco|seis|sete|oito|nove)\b",
+    re.IGNORECASE,
+)
 
 
 def _round_plus(m: re.Match[str]) -> str:
@@ -80,6 +83,8 @@ def _round_plus(m: re.Match[str]) -> str:
         return m.group()  # "20 e 300": not one number
     joined = str(int(head) + int(tail))
     return joined.ljust(len(m.group()))  # same length: token offsets still point into the text
+
+
 _TOKEN = re.compile(r"#|\d+|[^\W\d_]+")
 _BREAK = "#"
 
@@ -117,7 +122,9 @@ def _block_value(token: Token, after_block_word: bool, glued: bool) -> str | Non
 
 
 def _find_block(tokens: list[Token], text: str) -> str | None:
-    """The block named with "bloco"/"torre"; its tokens are blanked so they aren't read as the apartment."""
+    """The block named with "bloco"/"torre".
+
+    Its tokens are blanked so they aren't read as the apartment."""
     for i, token in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         if token.norm in _BLOCK_WORDS and joined(text, token, nxt):

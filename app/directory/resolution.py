@@ -71,7 +71,7 @@ class Resolution:
         return self.apartments[:MAX_OPTIONS]
 
     def option(self, index: int) -> Resolution | None:
-        """The offered option at `index` ("a primeira": 0, "a última": -1) as a resolution of its own."""
+        """The offered option at `index` ("a primeira": 0, "a última": -1) as a resolution."""
         offered = self.offered()
         if not -len(offered) <= index < len(offered):
             return None

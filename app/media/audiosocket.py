@@ -70,12 +70,16 @@ class Message:
 
     def uuid(self) -> uuid.UUID:
         if self.kind is not Kind.UUID or len(self.payload) != 16:
-            raise ProtocolError(f"not a 16-byte UUID message: kind={self.kind.name} len={len(self.payload)}")
+            raise ProtocolError(
+                f"not a 16-byte UUID message: kind={self.kind.name} len={len(self.payload)}"
+            )
         return uuid.UUID(bytes=self.payload)
 
     def digit(self) -> str:
         if self.kind is not Kind.DTMF or len(self.payload) != 1:
-            raise ProtocolError(f"not a 1-byte DTMF message: kind={self.kind.name} len={len(self.payload)}")
+            raise ProtocolError(
+                f"not a 1-byte DTMF message: kind={self.kind.name} len={len(self.payload)}"
+            )
         d = self.payload.decode("ascii", errors="replace")
         if d not in "0123456789*#ABCD":
             raise ProtocolError(f"DTMF digit {self.payload!r} is not a keypad digit")
@@ -111,7 +115,8 @@ class Decoder:
                 raise ProtocolError(f"unknown AudioSocket kind 0x{kind_byte:02x}")
             if length > self.max_payload:
                 raise ProtocolError(
-                    f"AudioSocket payload of {length} bytes exceeds the {self.max_payload}-byte limit"
+                    f"AudioSocket payload of {length} bytes "
+                    f"exceeds the {self.max_payload}-byte limit"
                 )
             end = pos + 3 + length
             if end > n:

@@ -26,7 +26,9 @@ Synthesize = Callable[[str, int], Awaitable[bytes]]
 
 
 class HoldFiller:
-    def __init__(self, synthesize: Synthesize, phrase: str, after_s: float, max_times: int = 3) -> None:
+    def __init__(
+        self, synthesize: Synthesize, phrase: str, after_s: float, max_times: int = 3
+    ) -> None:
         self._synthesize = synthesize
         self.phrase = phrase
         self.after_s = after_s
@@ -69,6 +71,8 @@ class HoldFiller:
                 return
             self.played += 1
             HOLD_FILLERS.inc()
-            log.info("hold_filler", waited_s=round(time.monotonic() - quiet_since, 2), n=self.played)
+            log.info(
+                "hold_filler", waited_s=round(time.monotonic() - quiet_since, 2), n=self.played
+            )
             await leg.play(pcm, label="hold").done
             quiet_since = time.monotonic()

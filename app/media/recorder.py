@@ -45,5 +45,7 @@ class LegRecorder:
 
     def tracks(self) -> list[np.ndarray[Any, np.dtype[np.int16]]]:
         """[what the caller said, what they heard from us]"""
-        return [np.frombuffer(bytes(self._caller), dtype="<i2").astype(np.int16),
-                np.frombuffer(bytes(self._ours), dtype="<i2").astype(np.int16)]
+        return [
+            np.frombuffer(bytes(self._caller), dtype="<i2").astype(np.int16),
+            np.frombuffer(bytes(self._ours), dtype="<i2").astype(np.int16),
+        ]

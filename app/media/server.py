@@ -66,7 +66,9 @@ class LegRegistry:
 
 
 class AudioSocketServer:
-    def __init__(self, role: Role, host: str, port: int, registry: LegRegistry, pacer: Pacer) -> None:
+    def __init__(
+        self, role: Role, host: str, port: int, registry: LegRegistry, pacer: Pacer
+    ) -> None:
         self.role: Role = role
         self.host = host
         self.port = port
@@ -76,7 +78,9 @@ class AudioSocketServer:
         self.protocol_errors = 0
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._on_connect, self.host, self.port, reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._on_connect, self.host, self.port, reuse_address=True
+        )
         if self.port == 0:
             self.port = self._server.sockets[0].getsockname()[1]
         log.info("audiosocket_listening", role=self.role, host=self.host, port=self.port)
@@ -94,11 +98,18 @@ class AudioSocketServer:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         decoder = Decoder()
         try:
-            leg_id, early = await asyncio.wait_for(self._read_uuid(reader, decoder), FIRST_MESSAGE_TIMEOUT)
+            leg_id, early = await asyncio.wait_for(
+                self._read_uuid(reader, decoder), FIRST_MESSAGE_TIMEOUT
+            )
         except (TimeoutError, ProtocolError, ConnectionError, asyncio.IncompleteReadError) as exc:
             self.protocol_errors += 1
             AUDIOSOCKET_PROTOCOL_ERRORS.labels(role=self.role).inc()
-            log.warning("audiosocket_refused", role=self.role, peer=str(peer), reason=str(exc) or type(exc).__name__)
+            log.warning(
+                "audiosocket_refused",
+                role=self.role,
+                peer=str(peer),
+                reason=str(exc) or type(exc).__name__,
+            )
             writer.close()
             return
         exp = self.registry.claim(leg_id, self.role)

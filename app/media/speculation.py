@@ -67,7 +67,11 @@ class Speculation:
     async def recognize(self, pcm: bytes, sample_rate: int, hint: SttHint | None) -> Transcript:
         """The transcript of exactly this audio: the guess's when it is the same audio."""
         guess = self._guess
-        same = guess is not None and (guess.pcm, guess.sample_rate, guess.hint) == (pcm, sample_rate, hint)
+        same = guess is not None and (guess.pcm, guess.sample_rate, guess.hint) == (
+            pcm,
+            sample_rate,
+            hint,
+        )
         if guess is not None and same:
             self._guess = None
             self.used += 1

@@ -255,8 +255,12 @@ class Endpointer:
             self._end("silence", events)
         elif too_long:
             self._end("max_length", events)
-        elif self._announced and not self._paused and self.cfg.speculative_seconds > 0 and \
-                now - self._last_voice >= self.cfg.speculative_seconds - _EPS:
+        elif (
+            self._announced
+            and not self._paused
+            and self.cfg.speculative_seconds > 0
+            and now - self._last_voice >= self.cfg.speculative_seconds - _EPS
+        ):
             self._paused = True
             cap = self._capture
             assert cap is not None

@@ -8,5 +8,15 @@ from app.records.model import Decision, Outcome, Turn
 from app.records.store import RecordStore, open_store
 from app.records.writer import RecordWriter
 
-__all__ = ["CallLog", "CallRecord", "Decision", "Outcome", "RecordStore", "RecordWriter", "Turn", "decide",
-           "decision_event", "open_store"]
+__all__ = [
+    "CallLog",
+    "CallRecord",
+    "Decision",
+    "Outcome",
+    "RecordStore",
+    "RecordWriter",
+    "Turn",
+    "decide",
+    "decision_event",
+    "open_store",
+]

@@ -38,17 +38,30 @@ class CallRecord:
         return self.decision is not None
 
 
-def decide(record: CallRecord, outcome: Outcome, decided_by: str, gate_opened: bool = False,
-           audit: Callable[[Decision], None] | None = None) -> Decision:
+def decide(
+    record: CallRecord,
+    outcome: Outcome,
+    decided_by: str,
+    gate_opened: bool = False,
+    audit: Callable[[Decision], None] | None = None,
+) -> Decision:
     """Put the call's decision on record (once: a second call returns the first decision)."""
     if record.decision is not None:
         return record.decision
     d = Decision(
-        condominium=record.condominium, outcome=outcome.value, decided_by=decided_by,
-        call_id=record.call_id, visitor_name=record.visitor_name, intent=record.intent,
-        apartment=record.apartment, resident=record.resident, gate_opened=gate_opened,
-        visitor_channel=record.visitor_channel, resident_channel=record.resident_channel,
-        dialed=",".join(record.dialed) or None, caller=record.caller,
+        condominium=record.condominium,
+        outcome=outcome.value,
+        decided_by=decided_by,
+        call_id=record.call_id,
+        visitor_name=record.visitor_name,
+        intent=record.intent,
+        apartment=record.apartment,
+        resident=record.resident,
+        gate_opened=gate_opened,
+        visitor_channel=record.visitor_channel,
+        resident_channel=record.resident_channel,
+        dialed=",".join(record.dialed) or None,
+        caller=record.caller,
     )
     record.decision = d
     if audit is not None:
@@ -58,5 +71,9 @@ def decide(record: CallRecord, outcome: Outcome, decided_by: str, gate_opened: b
 
 def decision_event(d: Decision) -> dict[str, Any]:
     """The "decision" bus event's data (webhooks and the live dashboard read it)."""
-    return {"outcome": d.outcome, "gate_opened": d.gate_opened, "apartment": d.apartment,
-            "resident": d.resident}
+    return {
+        "outcome": d.outcome,
+        "gate_opened": d.gate_opened,
+        "apartment": d.apartment,
+        "resident": d.resident,
+    }

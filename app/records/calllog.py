@@ -34,8 +34,14 @@ class _Open:
 
 
 class CallLog:
-    def __init__(self, call_id: str, sink: TurnSink | None = None, publish: Publish | None = None,
-                 condominium: str | None = None, started: float | None = None) -> None:
+    def __init__(
+        self,
+        call_id: str,
+        sink: TurnSink | None = None,
+        publish: Publish | None = None,
+        condominium: str | None = None,
+        started: float | None = None,
+    ) -> None:
         self.call_id = call_id
         self._sink = sink
         self._publish = publish
@@ -73,12 +79,30 @@ class CallLog:
             self._emit(replace(o.turn, timings={**o.turn.timings, **o.timings}))
 
     # -- what happened ------------------------------------------------------------
-    def heard(self, speaker: Speaker, text: str, *, confidence: float | None = None, source: str | None = None,
-              timings: dict[str, float] | None = None) -> None:
+    def heard(
+        self,
+        speaker: Speaker,
+        text: str,
+        *,
+        confidence: float | None = None,
+        source: str | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> None:
         """A caller's turn; stays open for the stages that follow until we reply."""
         self._close_open()
-        self._open = _Open(Turn(self.call_id, next(self._seq), time.time(), speaker, "heard", text,
-                                confidence=confidence, source=source, timings=dict(timings or {})))
+        self._open = _Open(
+            Turn(
+                self.call_id,
+                next(self._seq),
+                time.time(),
+                speaker,
+                "heard",
+                text,
+                confidence=confidence,
+                source=source,
+                timings=dict(timings or {}),
+            )
+        )
 
     def dtmf(self, speaker: Speaker, digits: str) -> None:
         """Keys pressed one after another are one turn: "keypad: 501#"."""
@@ -87,16 +111,35 @@ class CallLog:
             o.turn = replace(o.turn, text=o.turn.text + digits)
             return
         self._close_open()
-        self._open = _Open(Turn(self.call_id, next(self._seq), time.time(), speaker, "dtmf",
-                                f"keypad: {digits}", source="keypad"))
+        self._open = _Open(
+            Turn(
+                self.call_id,
+                next(self._seq),
+                time.time(),
+                speaker,
+                "dtmf",
+                f"keypad: {digits}",
+                source="keypad",
+            )
+        )
 
     def said(self, party: str, text: str, *, tts_s: float | None = None) -> None:
         """What we said to `party`; closes the caller's open turn (its first_reply_audio_s,
         their last sample to our first, was observed just before)."""
         self._close_open()
         timings = {"tts_s": round(tts_s, 4)} if tts_s is not None else {}
-        self._emit(Turn(self.call_id, next(self._seq), time.time(), "portaria", "said", text, party=party,
-                        timings=timings))
+        self._emit(
+            Turn(
+                self.call_id,
+                next(self._seq),
+                time.time(),
+                "portaria",
+                "said",
+                text,
+                party=party,
+                timings=timings,
+            )
+        )
 
     def event(self, text: str) -> None:
         self._close_open()

@@ -27,8 +27,19 @@ def decisions_csv(rows: list[Decision]) -> str:
 
 def turns_csv(turns: list[Turn]) -> str:
     buf = io.StringIO()
-    cols = ["seq", "ts", "speaker", "kind", "party", "text", "confidence", "source", *_STAGES,
-            "speech_start_s", "speech_end_s"]
+    cols = [
+        "seq",
+        "ts",
+        "speaker",
+        "kind",
+        "party",
+        "text",
+        "confidence",
+        "source",
+        *_STAGES,
+        "speech_start_s",
+        "speech_end_s",
+    ]
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
     w.writeheader()
     for t in turns:
@@ -37,7 +48,10 @@ def turns_csv(turns: list[Turn]) -> str:
 
 
 def call_json(decision: Decision | None, turns: list[Turn]) -> dict[str, Any]:
-    return {"decision": asdict(decision) if decision else None, "turns": [t.as_dict() for t in turns]}
+    return {
+        "decision": asdict(decision) if decision else None,
+        "turns": [t.as_dict() for t in turns],
+    }
 
 
 def _clock(ts: float) -> str:
@@ -49,10 +63,16 @@ def dialogue(decision: Decision | None, turns: list[Turn]) -> str:
     lines = []
     if decision is not None:
         when = datetime.fromtimestamp(decision.ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        lines.append(f"call {decision.call_id}  {decision.condominium}  {when}  caller {decision.caller or '-'}")
-        lines.append(f"decision: {decision.outcome} by {decision.decided_by}, gate "
-                     f"{'opened' if decision.gate_opened else 'shut'}, apartment {decision.apartment or '-'}, "
-                     f"resident {decision.resident or '-'}, visitor {decision.visitor_name or '-'}")
+        lines.append(
+            f"call {decision.call_id}  {decision.condominium}  {when}  "
+            f"caller {decision.caller or '-'}"
+        )
+        lines.append(
+            f"decision: {decision.outcome} by {decision.decided_by}, gate "
+            f"{'opened' if decision.gate_opened else 'shut'}, "
+            f"apartment {decision.apartment or '-'}, "
+            f"resident {decision.resident or '-'}, visitor {decision.visitor_name or '-'}"
+        )
         if decision.recording:
             lines.append(f"recording: {decision.recording}")
         lines.append("")

@@ -68,6 +68,14 @@ class Turn:
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "ts": self.ts, "speaker": self.speaker, "kind": self.kind, "text": self.text,
-                "party": self.party, "confidence": self.confidence, "source": self.source,
-                "timings": dict(self.timings)}
+        return {
+            "seq": self.seq,
+            "ts": self.ts,
+            "speaker": self.speaker,
+            "kind": self.kind,
+            "text": self.text,
+            "party": self.party,
+            "confidence": self.confidence,
+            "source": self.source,
+            "timings": dict(self.timings),
+        }

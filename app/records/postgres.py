@@ -24,7 +24,11 @@ class RecordStoreError(ConfigurationError):
 def redact(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
-    netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{parts.port}" if parts.port else "")
+    netloc = (
+        (f"{parts.username}@" if parts.username else "")
+        + host
+        + (f":{parts.port}" if parts.port else "")
+    )
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
@@ -36,10 +40,15 @@ class PostgresStore(SqlStore):
         try:
             import psycopg
         except ImportError as exc:  # pragma: no cover - psycopg is a dependency
-            raise MissingDependencyError("audit.url is PostgreSQL but psycopg is not installed") from exc
+            raise MissingDependencyError(
+                "audit.url is PostgreSQL but psycopg is not installed"
+            ) from exc
         if urlsplit(url).password:
             raise RecordStoreError(f"audit.url must not contain a password; set {PASSWORD_ENV}")
-        kwargs: dict[str, Any] = {"connect_timeout": max(1, int(connect_timeout_s)), "autocommit": False}
+        kwargs: dict[str, Any] = {
+            "connect_timeout": max(1, int(connect_timeout_s)),
+            "autocommit": False,
+        }
         if os.environ.get(PASSWORD_ENV):
             kwargs["password"] = os.environ[PASSWORD_ENV]
         try:
@@ -61,6 +70,7 @@ class PostgresStore(SqlStore):
             self._commit()
 
     def _columns(self, table: str) -> set[str]:
-        rows = self._exec("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-                          (table,)).fetchall()
+        rows = self._exec(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table,)
+        ).fetchall()
         return {str(r[0]) for r in rows}

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 DAY = 86400.0
 
 
-def write_flac(folder: Path, name: str, tracks: list[np.ndarray[Any, np.dtype[np.int16]]], rate: int) -> Path:
+def write_flac(
+    folder: Path, name: str, tracks: list[np.ndarray[Any, np.dtype[np.int16]]], rate: int
+) -> Path:
     """One file of `tracks` as channels (equal lengths are padded with silence)."""
     # Deferred: numpy and libsndfile only when a condominium records (`portaria audit`
     # deletes recordings through this module and needs neither).

@@ -71,32 +71,64 @@ class SqlStore(ABC):
         row["gate_opened"] = int(d.gate_opened)
         values = tuple(row[c] for c in DECISION_COLUMNS)
         with self._lock:
-            self._exec(f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * len(values))})", values)
+            self._exec(
+                f"INSERT INTO decisions ({', '.join(DECISION_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                values,
+            )
             self._commit()
 
     def add_turn(self, t: Turn) -> None:
-        values = (t.call_id, t.seq, t.ts, t.speaker, t.kind, t.text, t.party, t.confidence, t.source,
-                  json.dumps(t.timings) if t.timings else None)
+        values = (
+            t.call_id,
+            t.seq,
+            t.ts,
+            t.speaker,
+            t.kind,
+            t.text,
+            t.party,
+            t.confidence,
+            t.source,
+            json.dumps(t.timings) if t.timings else None,
+        )
         with self._lock:
-            self._exec(f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * len(values))})", values)
+            self._exec(
+                f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                values,
+            )
             self._commit()
 
     def set_recording(self, call_id: str, paths: str) -> bool:
         """False when the call has no decision row yet."""
         with self._lock:
-            cur = self._exec("UPDATE decisions SET recording = ? WHERE call_id = ?", (paths, call_id))
+            cur = self._exec(
+                "UPDATE decisions SET recording = ? WHERE call_id = ?", (paths, call_id)
+            )
             self._commit()
             return bool(cur.rowcount)
 
     # -- reads -------------------------------------------------------------------
-    def query(self, *, since: float | None = None, until: float | None = None,
-              condominium: str | None = None, apartment: str | None = None, caller: str | None = None,
-              call_id: str | None = None, limit: int = 1000) -> list[Decision]:
+    def query(
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        condominium: str | None = None,
+        apartment: str | None = None,
+        caller: str | None = None,
+        call_id: str | None = None,
+        limit: int = 1000,
+    ) -> list[Decision]:
         where, args = [], []
-        for clause, value in (("ts >= ?", since), ("ts < ?", until), ("condominium = ?", condominium),
-                              ("apartment = ?", apartment), ("caller = ?", caller), ("call_id = ?", call_id)):
+        for clause, value in (
+            ("ts >= ?", since),
+            ("ts < ?", until),
+            ("condominium = ?", condominium),
+            ("apartment = ?", apartment),
+            ("caller = ?", caller),
+            ("call_id = ?", call_id),
+        ):
             if value is not None:
                 where.append(clause)
                 args.append(value)
@@ -113,8 +145,10 @@ class SqlStore(ABC):
 
     def turns(self, call_id: str) -> list[Turn]:
         with self._lock:
-            rows = self._exec(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE call_id = ? ORDER BY seq",
-                              (call_id,)).fetchall()
+            rows = self._exec(
+                f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE call_id = ? ORDER BY seq",
+                (call_id,),
+            ).fetchall()
         out = []
         for r in rows:
             rec = dict(zip(TURN_COLUMNS, r, strict=True))
@@ -128,10 +162,15 @@ class SqlStore(ABC):
         """Retention: the recordings of `condominium`'s calls before `before` are forgotten
         here; returns their paths for the caller to delete."""
         with self._lock:
-            rows = self._exec("SELECT recording FROM decisions WHERE ts < ? AND condominium = ? "
-                              "AND recording IS NOT NULL", (before, condominium)).fetchall()
-            self._exec("UPDATE decisions SET recording = NULL WHERE ts < ? AND condominium = ?",
-                       (before, condominium))
+            rows = self._exec(
+                "SELECT recording FROM decisions WHERE ts < ? AND condominium = ? "
+                "AND recording IS NOT NULL",
+                (before, condominium),
+            ).fetchall()
+            self._exec(
+                "UPDATE decisions SET recording = NULL WHERE ts < ? AND condominium = ?",
+                (before, condominium),
+            )
             self._commit()
         return [p for (rec,) in rows for p in str(rec).split(",")]
 
@@ -139,7 +178,9 @@ class SqlStore(ABC):
         """Transcripts and recording paths of calls before `before` are removed; the decision
         rows stay (the gate's own log). Returns (calls purged, recording paths to delete)."""
         with self._lock:
-            calls = self._exec("SELECT call_id, recording FROM decisions WHERE ts < ?", (before,)).fetchall()
+            calls = self._exec(
+                "SELECT call_id, recording FROM decisions WHERE ts < ?", (before,)
+            ).fetchall()
             ids = [str(c) for c, _ in calls]
             for call_id in ids:
                 self._exec("DELETE FROM turns WHERE call_id = ?", (call_id,))
@@ -147,19 +188,26 @@ class SqlStore(ABC):
             self._commit()
         return len(ids), [p for _, rec in calls if rec for p in str(rec).split(",")]
 
-    def erase(self, *, caller: str | None = None, call_id: str | None = None) -> tuple[int, list[str]]:
+    def erase(
+        self, *, caller: str | None = None, call_id: str | None = None
+    ) -> tuple[int, list[str]]:
         """A person's data on request: their calls' transcripts and recordings are deleted and
         the decision rows kept anonymized (no name, caller, channels or recording)."""
         if (caller is None) == (call_id is None):
             raise ValueError("erase needs exactly one of caller or call_id")
         column, value = ("caller", caller) if caller is not None else ("call_id", call_id)
         with self._lock:
-            calls = self._exec(f"SELECT call_id, recording FROM decisions WHERE {column} = ?",
-                               (value,)).fetchall()
+            calls = self._exec(
+                f"SELECT call_id, recording FROM decisions WHERE {column} = ?", (value,)
+            ).fetchall()
             for cid, _ in calls:
                 self._exec("DELETE FROM turns WHERE call_id = ?", (str(cid),))
-                self._exec("UPDATE decisions SET visitor_name = NULL, caller = NULL, visitor_channel = NULL, "
-                           "resident_channel = NULL, recording = NULL WHERE call_id = ?", (str(cid),))
+                self._exec(
+                    "UPDATE decisions SET visitor_name = NULL, caller = NULL, "
+                    "visitor_channel = NULL, resident_channel = NULL, recording = NULL "
+                    "WHERE call_id = ?",
+                    (str(cid),),
+                )
             if call_id is not None and not calls:
                 self._exec("DELETE FROM turns WHERE call_id = ?", (call_id,))
             self._commit()

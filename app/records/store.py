@@ -17,9 +17,17 @@ class RecordStore(Protocol):
 
     def set_recording(self, call_id: str, paths: str) -> bool: ...
 
-    def query(self, *, since: float | None = None, until: float | None = None,
-              condominium: str | None = None, apartment: str | None = None, caller: str | None = None,
-              call_id: str | None = None, limit: int = 1000) -> list[Decision]: ...
+    def query(
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        condominium: str | None = None,
+        apartment: str | None = None,
+        caller: str | None = None,
+        call_id: str | None = None,
+        limit: int = 1000,
+    ) -> list[Decision]: ...
 
     def turns(self, call_id: str) -> list[Turn]: ...
 
@@ -27,7 +35,9 @@ class RecordStore(Protocol):
 
     def purge(self, before: float) -> tuple[int, list[str]]: ...
 
-    def erase(self, *, caller: str | None = None, call_id: str | None = None) -> tuple[int, list[str]]: ...
+    def erase(
+        self, *, caller: str | None = None, call_id: str | None = None
+    ) -> tuple[int, list[str]]: ...
 
     def close(self) -> None: ...
 

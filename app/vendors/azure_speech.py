@@ -43,8 +43,15 @@ class Credentials:
         return f"Credentials(key=***, region={self.region!r}, host={self.host!r})"
 
 
-def credentials(what: str, section: str, *, key: str | None, region: str | None,
-                host: str | None, error: type[Exception]) -> Credentials:
+def credentials(
+    what: str,
+    section: str,
+    *,
+    key: str | None,
+    region: str | None,
+    host: str | None,
+    error: type[Exception],
+) -> Credentials:
     """Key and region from the arguments or AZURE_SPEECH_KEY / AZURE_SPEECH_REGION.
 
     `what` ("speech-to-text") and `section` ("stt") make the message name the
@@ -57,16 +64,21 @@ def credentials(what: str, section: str, *, key: str | None, region: str | None,
         if not key:
             raise error(f"Azure {what} needs a key: set {KEY_ENV}")
         if not region:
-            raise error(f"Azure {what} needs a region: set {REGION_ENV} or {section}.azure_region "
-                        "(e.g. brazilsouth)")
+            raise error(
+                f"Azure {what} needs a region: set {REGION_ENV} or {section}.azure_region "
+                "(e.g. brazilsouth)"
+            )
         if not _REGION.match(region):
-            raise error(f"{region!r} is not an Azure region name "
-                        "(lowercase letters and digits, e.g. brazilsouth)")
+            raise error(
+                f"{region!r} is not an Azure region name "
+                "(lowercase letters and digits, e.g. brazilsouth)"
+            )
     return Credentials(key, region, host)
 
 
-def speech_config(creds: Credentials, error: type[Exception],
-                  configure: Callable[[Any], None], detail: str) -> Any:
+def speech_config(
+    creds: Credentials, error: type[Exception], configure: Callable[[Any], None], detail: str
+) -> Any:
     """A SpeechConfig for `creds`, set up by `configure`; `error` when the SDK refuses it.
 
     The SDK's own messages are bare error codes ("5"): the error says which input
@@ -81,8 +93,10 @@ def speech_config(creds: Credentials, error: type[Exception],
             config = speechsdk.SpeechConfig(subscription=creds.key, region=creds.region)
         configure(config)
     except (RuntimeError, ValueError) as exc:
-        raise error(f"Azure SDK rejected the speech config (region={creds.region!r}, "
-                    f"host={creds.host!r}, {detail}): {exc}") from exc
+        raise error(
+            f"Azure SDK rejected the speech config (region={creds.region!r}, "
+            f"host={creds.host!r}, {detail}): {exc}"
+        ) from exc
     return config
 
 

@@ -43,8 +43,12 @@ class CallLimits:
     `error` is raised for settings that cannot work (a backend passes its config error).
     """
 
-    def __init__(self, timeout_s: float, max_concurrency: int | None = None,
-                 error: type[Exception] = ValueError) -> None:
+    def __init__(
+        self,
+        timeout_s: float,
+        max_concurrency: int | None = None,
+        error: type[Exception] = ValueError,
+    ) -> None:
         if timeout_s <= 0:
             raise error(f"timeout_s must be > 0, got {timeout_s}")
         if max_concurrency is not None and max_concurrency < 1:

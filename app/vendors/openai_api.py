@@ -33,8 +33,15 @@ _closing: set[asyncio.Task[None]] = set()
 FailureKind = Literal["timeout", "connection", "http", "auth", "rate_limit"]
 
 
-def api_key(kind: str, name: str, base_url: str, key: str | None, key_env: str,
-            require_key: bool, error: type[Exception]) -> str:
+def api_key(
+    kind: str,
+    name: str,
+    base_url: str,
+    key: str | None,
+    key_env: str,
+    require_key: bool,
+    error: type[Exception],
+) -> str:
     """The key to give the SDK; raises `error` naming the field or the variable.
 
     `kind` ("stt", "tts", "nlu") and `name` (the backend's label) make the message
@@ -48,8 +55,10 @@ def api_key(kind: str, name: str, base_url: str, key: str | None, key_env: str,
     if found:
         return found
     if require_key:
-        raise error(f"{kind} backend {name!r} ({base_url}) needs an API key: "
-                    f"set the {key_env} environment variable")
+        raise error(
+            f"{kind} backend {name!r} ({base_url}) needs an API key: "
+            f"set the {key_env} environment variable"
+        )
     return "unused"  # the SDK insists on a key; self-hosted servers ignore the header
 
 
@@ -97,8 +106,9 @@ def client(base_url: str, key: str, timeout_s: float) -> AsyncOpenAI:
     from openai import AsyncOpenAI
 
     http = _http_client_class()(verify=_ssl_context())
-    return AsyncOpenAI(base_url=base_url, api_key=key, timeout=timeout_s, max_retries=0,
-                       http_client=http)
+    return AsyncOpenAI(
+        base_url=base_url, api_key=key, timeout=timeout_s, max_retries=0, http_client=http
+    )
 
 
 @dataclass(frozen=True)

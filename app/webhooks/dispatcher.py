@@ -47,10 +47,18 @@ class Delivery:
     @classmethod
     def of(cls, ev: BusEvent) -> Delivery:
         did = str(uuid.uuid4())
-        payload = {"id": did, "type": ev.kind, "ts": ev.ts, "call_id": ev.call_id,
-                   "condominium": ev.condominium, "data": ev.data}
+        payload = {
+            "id": did,
+            "type": ev.kind,
+            "ts": ev.ts,
+            "call_id": ev.call_id,
+            "condominium": ev.condominium,
+            "data": ev.data,
+        }
         # default=str: a bus payload value JSON cannot encode must not kill the pump.
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode(
+            "utf-8"
+        )
         return cls(did, ev.kind, ev.call_id, body)
 
 
@@ -59,7 +67,9 @@ class Receiver:
 
     def __init__(self, index: int, url: str, queue_size: int) -> None:
         self.url = url
-        self.label = f"#{index} {redact_url(url)}"  # logs never show path/query: they may hold tokens
+        self.label = (
+            f"#{index} {redact_url(url)}"  # logs never show path/query: they may hold tokens
+        )
         self.queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=queue_size)
         self.delivered = self.failed = self.dropped = self.retried = 0
         self.task: asyncio.Task[None] | None = None
@@ -77,8 +87,13 @@ class Receiver:
 
 
 class WebhookDispatcher:
-    def __init__(self, settings: WebhookSettings, bus: EventBus, secret: str,
-                 client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: WebhookSettings,
+        bus: EventBus,
+        secret: str,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
         if settings.urls and not secret:
             raise missing_secret_error(settings)
         self.settings = settings
@@ -91,7 +106,8 @@ class WebhookDispatcher:
         self._sub: Subscription | None = None
         self._pump_task: asyncio.Task[None] | None = None
         self._bus_dropped_seen = 0
-        # Totals over all receivers (dropped also counts events the bus dropped before the pump saw them).
+        # Totals over all receivers (dropped also counts events the bus dropped before the pump
+        # saw them).
         self.delivered = self.failed = self.dropped = self.retried = 0
 
     def __repr__(self) -> str:  # the secret stays out of reprs, tracebacks and logs
@@ -103,15 +119,24 @@ class WebhookDispatcher:
             return
         if self._client is None:
             s = self.settings
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(s.timeout_s), follow_redirects=False,
-                                             headers={"User-Agent": USER_AGENT})
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(s.timeout_s),
+                follow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+            )
         # The pump does no I/O, so it keeps up; the subscription only has to absorb one
         # synchronous burst of publishes between two turns of the event loop.
         self._sub = self.bus.subscribe(maxsize=max(self.settings.queue_size, 1000))
         for r in self.receivers:
-            r.task = asyncio.get_running_loop().create_task(self._work(r), name=f"webhook-{r.label}")
+            r.task = asyncio.get_running_loop().create_task(
+                self._work(r), name=f"webhook-{r.label}"
+            )
         self._pump_task = asyncio.get_running_loop().create_task(self._pump(), name="webhook-pump")
-        log.info("webhooks_started", receivers=[r.label for r in self.receivers], events=sorted(self._kinds))
+        log.info(
+            "webhooks_started",
+            receivers=[r.label for r in self.receivers],
+            events=sorted(self._kinds),
+        )
 
     async def stop(self, drain_s: float = 2.0) -> None:
         """Stop taking events, give queued deliveries `drain_s` to go out, then cancel the rest."""
@@ -122,7 +147,9 @@ class WebhookDispatcher:
             self._pump_task.cancel()
             await asyncio.gather(self._pump_task, return_exceptions=True)
         sub.close()
-        while not sub.queue.empty():  # events published just before stop() (a call's last call.ended)
+        while (
+            not sub.queue.empty()
+        ):  # events published just before stop() (a call's last call.ended)
             self._route(sub.queue.get_nowait())
         self._count_bus_drops(sub)
         with contextlib.suppress(TimeoutError):
@@ -136,16 +163,34 @@ class WebhookDispatcher:
         if self._own_client and self._client is not None:
             await self._client.aclose()
             self._client = None
-        log.info("webhooks_stopped", delivered=self.delivered, failed=self.failed, dropped=self.dropped,
-                 retried=self.retried, undelivered=left)
+        log.info(
+            "webhooks_stopped",
+            delivered=self.delivered,
+            failed=self.failed,
+            dropped=self.dropped,
+            retried=self.retried,
+            undelivered=left,
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counters for status pages; receivers by redacted label only."""
-        return {"delivered": self.delivered, "failed": self.failed, "dropped": self.dropped,
-                "retried": self.retried,
-                "receivers": [{"receiver": r.label, "queued": r.queue.qsize(), "delivered": r.delivered,
-                               "failed": r.failed, "dropped": r.dropped, "retried": r.retried}
-                              for r in self.receivers]}
+        return {
+            "delivered": self.delivered,
+            "failed": self.failed,
+            "dropped": self.dropped,
+            "retried": self.retried,
+            "receivers": [
+                {
+                    "receiver": r.label,
+                    "queued": r.queue.qsize(),
+                    "delivered": r.delivered,
+                    "failed": r.failed,
+                    "dropped": r.dropped,
+                    "retried": r.retried,
+                }
+                for r in self.receivers
+            ],
+        }
 
     # -- routing -----------------------------------------------------------------
     async def _pump(self) -> None:
@@ -170,8 +215,12 @@ class WebhookDispatcher:
                 self.dropped += 1
                 # A dead receiver under load drops on every event: log the first, then every 100th.
                 if r.dropped == 1 or r.dropped % 100 == 0:
-                    log.warning("webhook_queue_full_dropped_oldest", receiver=r.label, dropped=r.dropped,
-                                queue_size=self.settings.queue_size)
+                    log.warning(
+                        "webhook_queue_full_dropped_oldest",
+                        receiver=r.label,
+                        dropped=r.dropped,
+                        queue_size=self.settings.queue_size,
+                    )
 
     # -- delivery ------------------------------------------------------------------
     async def _work(self, r: Receiver) -> None:
@@ -184,8 +233,14 @@ class WebhookDispatcher:
             except Exception as exc:  # one odd delivery never stops the worker
                 r.failed += 1
                 self.failed += 1
-                log.exception("webhook_failed", receiver=r.label, event_type=d.kind, delivery=d.id,
-                              call_id=d.call_id, error=type(exc).__name__)
+                log.exception(
+                    "webhook_failed",
+                    receiver=r.label,
+                    event_type=d.kind,
+                    delivery=d.id,
+                    call_id=d.call_id,
+                    error=type(exc).__name__,
+                )
             finally:
                 r.queue.task_done()
 
@@ -201,18 +256,28 @@ class WebhookDispatcher:
                 # Connection refused/reset, DNS, timeouts: the receiver may be back soon.
                 status, retry_after = None, None
                 error = type(exc).__name__
-                BACKEND_ERRORS.labels(backend="webhook", kind="timeout" if _is_timeout(exc) else "connect").inc()
+                BACKEND_ERRORS.labels(
+                    backend="webhook", kind="timeout" if _is_timeout(exc) else "connect"
+                ).inc()
             if status is not None and 200 <= status < 300:
                 r.delivered += 1
                 self.delivered += 1
-                log.info("webhook_delivered", receiver=r.label, event_type=d.kind, delivery=d.id,
-                         call_id=d.call_id, status=status, attempts=attempt)
+                log.info(
+                    "webhook_delivered",
+                    receiver=r.label,
+                    event_type=d.kind,
+                    delivery=d.id,
+                    call_id=d.call_id,
+                    status=status,
+                    attempts=attempt,
+                )
                 return
             if status is not None:
                 error = f"HTTP {status}"
                 BACKEND_ERRORS.labels(backend="webhook", kind="http").inc()
                 if status != 429 and status < 500:
-                    break  # the receiver rejected this request; sending it again will not change that
+                    # The receiver rejected this request; sending it again will not change that.
+                    break
                 wait = retry_after
             if attempt == s.max_attempts:
                 break
@@ -223,11 +288,20 @@ class WebhookDispatcher:
             await asyncio.sleep(min(wait, s.backoff_max_s))
         r.failed += 1
         self.failed += 1
-        log.warning("webhook_failed", receiver=r.label, event_type=d.kind, delivery=d.id, call_id=d.call_id,
-                    error=error, attempts=attempt)
+        log.warning(
+            "webhook_failed",
+            receiver=r.label,
+            event_type=d.kind,
+            delivery=d.id,
+            call_id=d.call_id,
+            error=error,
+            attempts=attempt,
+        )
 
     async def _post(self, r: Receiver, d: Delivery) -> tuple[int, float | None]:
-        """One attempt: (status, Retry-After seconds or None). Fresh timestamp and signature each time."""
+        """One attempt: (status, Retry-After seconds or None).
+
+        Fresh timestamp and signature each time."""
         assert self._client is not None
         ts = str(int(time.time()))
         headers = {
@@ -263,14 +337,20 @@ def _is_timeout(exc: BaseException) -> bool:
 
 
 def missing_secret_error(settings: WebhookSettings) -> ConfigError:
-    problem = (f"the environment variable {SECRET_ENV} is not set, but webhooks.urls lists "
-               f"{len(settings.urls)} receiver(s) and every delivery is signed with it; "
-               f"set it (e.g. `export {SECRET_ENV}=$(openssl rand -hex 32)`) or remove webhooks.urls")
+    problem = (
+        f"the environment variable {SECRET_ENV} is not set, but webhooks.urls lists "
+        f"{len(settings.urls)} receiver(s) and every delivery is signed with it; "
+        f"set it (e.g. `export {SECRET_ENV}=$(openssl rand -hex 32)`) or remove webhooks.urls"
+    )
     return ConfigError(SECRET_ENV, [problem])
 
 
-def build_dispatcher(settings: WebhookSettings, bus: EventBus, secret: str | None) -> WebhookDispatcher | None:
-    """The service's dispatcher: None without URLs; a ConfigError at start-up when the secret is missing."""
+def build_dispatcher(
+    settings: WebhookSettings, bus: EventBus, secret: str | None
+) -> WebhookDispatcher | None:
+    """The service's dispatcher: None without URLs.
+
+    A ConfigError at start-up when the secret is missing."""
     if not settings.urls:
         return None
     if not secret:

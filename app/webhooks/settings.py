@@ -34,12 +34,15 @@ class WebhookSettings(BaseModel):
 
     # One worker and one bounded queue per URL: a dead receiver only fills its own queue.
     urls: list[HttpUrlStr] = Field(default_factory=list)
-    events: list[WebhookEvent] = Field(default_factory=lambda: list(get_args(WebhookEvent)), min_length=1)
+    events: list[WebhookEvent] = Field(
+        default_factory=lambda: list(get_args(WebhookEvent)), min_length=1
+    )
     # Whole-attempt budget (connect + send + response headers), not per socket phase.
     timeout_s: float = Field(3.0, gt=0, le=60)
     # Attempts in total, the first included; 1 = never retry.
     max_attempts: int = Field(4, ge=1, le=20)
-    # First retry waits backoff_s, then doubles; no wait (Retry-After included) exceeds backoff_max_s.
+    # First retry waits backoff_s, then doubles; no wait (Retry-After included) exceeds
+    # backoff_max_s.
     backoff_s: float = Field(0.5, ge=0, le=60)
     backoff_max_s: float = Field(30.0, ge=0, le=3600)
     # Events waiting per receiver; when full the oldest is dropped (and counted).

@@ -20,13 +20,21 @@ PREFIX = "sha256="
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The X-Portaria-Signature value: "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)."""
+    """The X-Portaria-Signature value.
+
+    "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)."""
     mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
     return PREFIX + mac.hexdigest()
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes | str, signature: str,
-                     tolerance_s: float = 300, now: float | None = None) -> bool:
+def verify_signature(
+    secret: str,
+    timestamp: str,
+    body: bytes | str,
+    signature: str,
+    tolerance_s: float = 300,
+    now: float | None = None,
+) -> bool:
     """True when `signature` is ours for this timestamp and body, and the timestamp is recent.
 
     `timestamp` is the X-Portaria-Timestamp header (Unix seconds), `signature`
@@ -42,4 +50,6 @@ def verify_signature(secret: str, timestamp: str, body: bytes | str, signature: 
     raw = body.encode("utf-8") if isinstance(body, str) else body
     expected = sign(secret, str(ts), raw)
     # Constant-time comparison: a plain == leaks how many leading characters matched.
-    return hmac.compare_digest(expected.encode("ascii"), signature.strip().encode("ascii", "replace"))
+    return hmac.compare_digest(
+        expected.encode("ascii"), signature.strip().encode("ascii", "replace")
+    )

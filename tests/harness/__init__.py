@@ -1,7 +1,8 @@
 """The test harness: what tests and benchmarks are built from.
 
 - asterisk: where the test Asterisk is (sandbox or PORTARIA_ARI_URL) and the folder both sides see
-- live: test settings, the one builder of a live Service (`live_service`), waits for a clean Asterisk
+- live: test settings, the one builder of a live Service (`live_service`), waits for a clean
+  Asterisk
 - gate: the scenario gate (app + scripted STT + talking phones + an ARI event tap), `running_gate`
 - phone: test phones (Local channels that play and record) and what their recordings show
 - audio, speech_audio: synthetic and natural speech fixtures, cached on disk

@@ -24,10 +24,23 @@ class FakeController:
         self.t0 = time.monotonic()
         self.bus = EventBus()
         self.decided: list[dict[str, Any]] = [
-            {"ts": 1700000000.0 + i, "condominium": "apoena" if i % 2 else "flora", "outcome": "authorized",
-             "decided_by": "resident", "gate_opened": True, "call_id": f"{i:032x}", "visitor_name": "Ana",
-             "intent": "visita", "apartment": "501", "resident": "Maria", "visitor_channel": None,
-             "resident_channel": None, "dialed": None, "caller": "7100", "recording": None}
+            {
+                "ts": 1700000000.0 + i,
+                "condominium": "apoena" if i % 2 else "flora",
+                "outcome": "authorized",
+                "decided_by": "resident",
+                "gate_opened": True,
+                "call_id": f"{i:032x}",
+                "visitor_name": "Ana",
+                "intent": "visita",
+                "apartment": "501",
+                "resident": "Maria",
+                "visitor_channel": None,
+                "resident_channel": None,
+                "dialed": None,
+                "caller": "7100",
+                "recording": None,
+            }
             for i in range(5)
         ][::-1]
 
@@ -39,9 +52,16 @@ class FakeController:
             "ari_connected": True,
             "uptime_s": round(time.monotonic() - self.t0, 3),
             "active_sessions": [
-                {"call_id": cid, "condominium": "apoena", "state": "COLETANDO_DADOS",
-                 "turn": "USER_TURN", "roles": sorted(roles, reverse=True), "duration_s": 1.5,
-                 "visitor_channel": f"ch-{cid}", "resident_channel": None}
+                {
+                    "call_id": cid,
+                    "condominium": "apoena",
+                    "state": "COLETANDO_DADOS",
+                    "turn": "USER_TURN",
+                    "roles": sorted(roles, reverse=True),
+                    "duration_s": 1.5,
+                    "visitor_channel": f"ch-{cid}",
+                    "resident_channel": None,
+                }
                 for cid, roles in self.calls.items()
             ],
         }
@@ -69,6 +89,19 @@ class FakeController:
         found = [d for d in self.decided if d["call_id"] == call_id]
         if not found:
             return None
-        return {"decision": found[0], "turns": [
-            {"seq": 1, "ts": found[0]["ts"], "speaker": "portaria", "kind": "said", "text": "Olá",
-             "party": "visitor", "confidence": None, "source": None, "timings": {"tts_s": 0.001}}]}
+        return {
+            "decision": found[0],
+            "turns": [
+                {
+                    "seq": 1,
+                    "ts": found[0]["ts"],
+                    "speaker": "portaria",
+                    "kind": "said",
+                    "text": "Olá",
+                    "party": "visitor",
+                    "confidence": None,
+                    "source": None,
+                    "timings": {"tts_s": 0.001},
+                }
+            ],
+        }

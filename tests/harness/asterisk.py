@@ -33,10 +33,18 @@ def asterisk_env() -> AsteriskEnv:
     password = os.environ.get("PORTARIA_ARI_PASSWORD", "portaria")
     url = os.environ.get("PORTARIA_ARI_URL")
     if url:
-        local = Path(os.environ.get("PORTARIA_ASTERISK_SHARED_DIR", str(REPO / ".tmp" / "asterisk")))
+        local = Path(
+            os.environ.get("PORTARIA_ASTERISK_SHARED_DIR", str(REPO / ".tmp" / "asterisk"))
+        )
         remote = os.environ.get("PORTARIA_ASTERISK_SHARED_DIR_REMOTE", "/tmp/portaria-test")
         return AsteriskEnv(url, user, password, local, remote)
-    root = subprocess.run([str(REPO / "scripts" / "sandbox.sh"), "root"], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    return AsteriskEnv("http://127.0.0.1:8088", user, password, Path(root) / "tmp" / "portaria-test",
-                       "/tmp/portaria-test")
+    root = subprocess.run(
+        [str(REPO / "scripts" / "sandbox.sh"), "root"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return AsteriskEnv(
+        "http://127.0.0.1:8088",
+        user,
+        password,
+        Path(root) / "tmp" / "portaria-test",
+        "/tmp/portaria-test",
+    )

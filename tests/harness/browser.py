@@ -21,7 +21,9 @@ import websockets
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        pytest.fail("headless Chromium is missing: apt-get install -y chromium (make test installs it)")
+        pytest.fail(
+            "headless Chromium is missing: apt-get install -y chromium (make test installs it)"
+        )
     return path
 
 
@@ -33,8 +35,19 @@ class Page:
     async def evaluate(self, expression: str) -> Any:
         """The value of `expression` in the page (promises awaited)."""
         msg_id = next(self._ids)
-        await self._ws.send(json.dumps({"id": msg_id, "method": "Runtime.evaluate", "params": {
-            "expression": expression, "awaitPromise": True, "returnByValue": True}}))
+        await self._ws.send(
+            json.dumps(
+                {
+                    "id": msg_id,
+                    "method": "Runtime.evaluate",
+                    "params": {
+                        "expression": expression,
+                        "awaitPromise": True,
+                        "returnByValue": True,
+                    },
+                }
+            )
+        )
         while True:
             reply = json.loads(await self._ws.recv())
             if reply.get("id") == msg_id:
@@ -48,8 +61,10 @@ class Page:
         deadline = loop.time() + timeout
         # Until it holds; before the page has loaded, the elements it reads are not there yet.
         # An element found counts as true (a DOM node comes back as an empty object).
-        guarded = (f"(() => {{ try {{ const v = ({expression}); return v instanceof Node ? true : v; }} "
-                   "catch (e) { return false; } })()")
+        guarded = (
+            f"(() => {{ try {{ const v = ({expression}); return v instanceof Node ? true : v; }} "
+            "catch (e) { return false; } })()"
+        )
         while True:
             value = await self.evaluate(guarded)
             if value:
@@ -63,10 +78,20 @@ class Page:
 async def open_page(url: str) -> AsyncIterator[Page]:
     with tempfile.TemporaryDirectory(prefix="portaria-chromium-") as profile:
         proc = await asyncio.create_subprocess_exec(
-            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--remote-debugging-port=0",
-            f"--user-data-dir={profile}", url,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={profile}",
+            url,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         try:
             port_file = Path(profile) / "DevToolsActivePort"
             for _ in range(200):

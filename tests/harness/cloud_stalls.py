@@ -45,7 +45,13 @@ from tests.harness.fakes.ws_stall import StallingWebSocket
 BACKENDS = ("openai-voice", "openai-stt", "llm", "azure-voice", "azure-stt")
 # The Azure recognizer's SDK takes 0.5-0.8 s here to open its connection (the
 # voice: ~20 ms): a shorter timeout would fire before the stall is reached.
-TIMEOUT_S = {"openai-voice": 0.5, "openai-stt": 0.5, "llm": 0.5, "azure-voice": 0.5, "azure-stt": 1.5}
+TIMEOUT_S = {
+    "openai-voice": 0.5,
+    "openai-stt": 0.5,
+    "llm": 0.5,
+    "azure-voice": 0.5,
+    "azure-stt": 1.5,
+}
 # A client without a whole-call deadline waits for a trickle forever: fail, not hang.
 GUARD_S = 5.0
 
@@ -63,8 +69,9 @@ async def guard() -> AsyncIterator[None]:
         async with asyncio.timeout(GUARD_S):
             yield
     except TimeoutError:
-        raise NoFallback(f"nothing after {GUARD_S} s: the client's timeout does not bound "
-                         "the whole call") from None
+        raise NoFallback(
+            f"nothing after {GUARD_S} s: the client's timeout does not bound the whole call"
+        ) from None
 
 
 def tone(seconds: float, rate: int) -> bytes:
@@ -117,7 +124,9 @@ async def stt_error_s(transcribe: Callable[[], Awaitable[object]]) -> float:
 
 async def openai_voice(stall: Stall, runs: int) -> list[float]:
     audio = tone(2.0, 24000)
-    async with ScriptedSpeechServer([SpeechReply(audio)] + [SpeechReply(audio, stall=stall)] * runs) as srv:
+    async with ScriptedSpeechServer(
+        [SpeechReply(audio)] + [SpeechReply(audio, stall=stall)] * runs
+    ) as srv:
         tts = OpenAITts(base_url=srv.base_url, api_key="k", timeout_s=TIMEOUT_S["openai-voice"])
         await tts.synthesize("Bom dia.", 8000)
         times = [await voice_fallback_s(tts) for _ in range(runs)]
@@ -127,9 +136,17 @@ async def openai_voice(stall: Stall, runs: int) -> list[float]:
 
 
 async def openai_stt(stall: Stall, runs: int) -> list[float]:
-    async with ScriptedTranscriptionServer([Reply("oi")] + [Reply("bom dia", stall=stall)] * runs) as srv:
-        stt = build_stt(SttSettings(backend="openai", base_url=srv.base_url, require_api_key=False,
-                                    timeout_s=TIMEOUT_S["openai-stt"]))
+    async with ScriptedTranscriptionServer(
+        [Reply("oi")] + [Reply("bom dia", stall=stall)] * runs
+    ) as srv:
+        stt = build_stt(
+            SttSettings(
+                backend="openai",
+                base_url=srv.base_url,
+                require_api_key=False,
+                timeout_s=TIMEOUT_S["openai-stt"],
+            )
+        )
         assert stt is not None
         pcm = tone(1.0, 8000)
         await stt.transcribe(pcm, 8000)
@@ -143,7 +160,9 @@ async def llm(stall: Stall, runs: int) -> list[float]:
     directory = Directory.load(DIRECTORY)
     rules = build_extractor(NluSettings(backend="rules"), directory)
     expected = await rules.extract(UNSURE, VisitState())
-    script = [ChatReply({"intent": "visita"})] + [ChatReply({"intent": "visita"}, stall=stall)] * runs
+    script = [ChatReply({"intent": "visita"})] + [
+        ChatReply({"intent": "visita"}, stall=stall)
+    ] * runs
     async with ScriptedChatServer(script) as srv:
         saved = {k: os.environ.get(k) for k in ("AI_API_KEY", "AI_API_URL")}
         os.environ.update(AI_API_KEY="k", AI_API_URL=srv.base_url)
@@ -170,7 +189,8 @@ async def llm(stall: Stall, runs: int) -> list[float]:
     # hybrid's outer cap, which sits 0.5 s later.
     failures = [e for e in logs if e["event"] == "nlu_llm_failed_using_rules"]
     if [e["kind"] for e in failures] != ["timeout"] * runs or not all(
-            str(e["error"]).startswith("llm ") for e in failures):
+        str(e["error"]).startswith("llm ") for e in failures
+    ):
         raise NoFallback(f"not the LLM client's own deadline: {failures}")
     return times
 
@@ -199,16 +219,22 @@ async def azure_stt(stall: Stall, runs: int) -> list[float]:
             # (the SDK refuses to close its connection meanwhile) and keeps its thread
             # and concurrency slot until the SDK's own ~70 s timeout; the same client
             # would run out of slots and never reach the endpoint again.
-            stt = build_stt(SttSettings(backend="azure", azure_host=ws.host,
-                                        timeout_s=TIMEOUT_S["azure-stt"]))
+            stt = build_stt(
+                SttSettings(backend="azure", azure_host=ws.host, timeout_s=TIMEOUT_S["azure-stt"])
+            )
             assert stt is not None
-            times.append(await _stalled_once(ws, partial(stt_error_s, partial(stt.transcribe, pcm, 8000))))
+            times.append(
+                await _stalled_once(ws, partial(stt_error_s, partial(stt.transcribe, pcm, 8000)))
+            )
     return times
 
 
 MEASURE: dict[str, Callable[[Stall, int], Awaitable[list[float]]]] = {
-    "openai-voice": openai_voice, "openai-stt": openai_stt, "llm": llm,
-    "azure-voice": azure_voice, "azure-stt": azure_stt,
+    "openai-voice": openai_voice,
+    "openai-stt": openai_stt,
+    "llm": llm,
+    "azure-voice": azure_voice,
+    "azure-stt": azure_stt,
 }
 
 

@@ -40,7 +40,10 @@ class EventTap:
 
     async def start(self) -> None:
         ws_url = "ws" + self.env.ari_url[4:] + "/ari/events?app=portaria-tap&subscribeAll=true"
-        auth = "Basic " + base64.b64encode(f"{self.env.username}:{self.env.password}".encode()).decode()
+        auth = (
+            "Basic "
+            + base64.b64encode(f"{self.env.username}:{self.env.password}".encode()).decode()
+        )
 
         async def run() -> None:
             async with websockets.connect(ws_url, additional_headers={"Authorization": auth}) as ws:
@@ -93,8 +96,9 @@ class Gate:
     async def set_global(self, name: str, value: str) -> None:
         await self.ari._call("POST", "/asterisk/variable", {"variable": name, "value": value})
 
-    async def resident(self, number: str, mode: str = "answer", says: list[str] | None = None,
-                       record: bool = True) -> Path:
+    async def resident(
+        self, number: str, mode: str = "answer", says: list[str] | None = None, record: bool = True
+    ) -> Path:
         """Program the resident stand-in at `number`; returns its recording prefix."""
         rec = self.phones.dir / f"resident-{number}-{uuid.uuid4().hex[:6]}"
         await self.set_global(f"RES_{number}_MODE", mode)
@@ -108,18 +112,33 @@ class Gate:
         self.residents_set.append(number)
         return rec
 
-    async def visitor(self, says: list[str], caller: str = "7100", wait: float = 60, record: bool = True) -> PhoneCall:
-        """A visitor phone that speaks each item after our prompt goes quiet ("DTMF:…" presses keys)."""
+    async def visitor(
+        self, says: list[str], caller: str = "7100", wait: float = 60, record: bool = True
+    ) -> PhoneCall:
+        """A visitor phone that speaks each item after our prompt goes quiet.
+
+        "DTMF:…" presses keys."""
         # An item is words to speak, "DTMF:keys", or a sound already made (its path).
-        variables = {f"SAY{i}": (s if s.startswith(("DTMF:", "/")) else self.speech(s))
-                     for i, s in enumerate(says, 1)}
+        variables = {
+            f"SAY{i}": (s if s.startswith(("DTMF:", "/")) else self.speech(s))
+            for i, s in enumerate(says, 1)
+        }
         tag = f"visitor-{caller}-{uuid.uuid4().hex[:6]}"
         rec = self.phones.dir / tag
-        variables.update({"REC": self.phones.env.remote(rec) if record else "", "WAIT": str(wait),
-                          "SILENCE": "1000"})
+        variables.update(
+            {
+                "REC": self.phones.env.remote(rec) if record else "",
+                "WAIT": str(wait),
+                "SILENCE": "1000",
+            }
+        )
         ch = await self.ari.originate(
-            "Local/100@portaria-gate/n", context="test-talker", extension="s", priority=1,
-            caller_id=f"Visitante <{caller}>", variables=variables,
+            "Local/100@portaria-gate/n",
+            context="test-talker",
+            extension="s",
+            priority=1,
+            caller_id=f"Visitante <{caller}>",
+            variables=variables,
         )
         return PhoneCall(ch.id, rec, self.ari)
 
@@ -136,11 +155,19 @@ class Gate:
 
 
 @contextlib.asynccontextmanager
-async def running_gate(aenv: AsteriskEnv, ari: AriClient, phones: Phones,
-                       stt: ScriptedTranscriptionServer | None, tmp_path: Path,
-                       top: dict[str, Any] | None = None, token: str | None = None,
-                       gate_class: type[Gate] = Gate, replace_settings: dict[str, Any] | None = None,
-                       keypad_only: bool = False, **condo: Any) -> AsyncIterator[Gate]:
+async def running_gate(
+    aenv: AsteriskEnv,
+    ari: AriClient,
+    phones: Phones,
+    stt: ScriptedTranscriptionServer | None,
+    tmp_path: Path,
+    top: dict[str, Any] | None = None,
+    token: str | None = None,
+    gate_class: type[Gate] = Gate,
+    replace_settings: dict[str, Any] | None = None,
+    keypad_only: bool = False,
+    **condo: Any,
+) -> AsyncIterator[Gate]:
     """The app with settings of the test's choosing (the `gate` fixture's, plus `top` and `condo`).
 
     `stt` is the scripted recognizer the app uses (`gate.stt`); with `keypad_only` the app

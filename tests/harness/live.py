@@ -43,23 +43,38 @@ def make_settings(**overrides: Any) -> Settings:
     return Settings.model_validate(base)
 
 
-def scenario_settings(aenv: AsteriskEnv, stt_url: str | None, audit_path: str,
-                      top: dict[str, Any] | None = None, **condo: Any) -> Settings:
+def scenario_settings(
+    aenv: AsteriskEnv,
+    stt_url: str | None,
+    audit_path: str,
+    top: dict[str, Any] | None = None,
+    **condo: Any,
+) -> Settings:
     """The scenario gate's settings: condominium apoena dialling the resident stand-ins,
     STT from the scripted server at `stt_url` (none: keypad only)."""
     condo_cfg: dict[str, Any] = {
         "directory": DIRECTORY,
-        "resident_call": {"endpoint_template": "Local/{number}@resident-test", "ring_timeout_s": 6,
-                          "silence_timeout_s": 25},
+        "resident_call": {
+            "endpoint_template": "Local/{number}@resident-test",
+            "ring_timeout_s": 6,
+            "silence_timeout_s": 25,
+        },
         "visitor_silence_timeout_s": 10,
     }
     condo_cfg.update(condo)
-    stt = ({"backend": "openai", "base_url": stt_url, "require_api_key": False, "timeout_s": 3}
-           if stt_url else {"backend": "none"})
+    stt = (
+        {"backend": "openai", "base_url": stt_url, "require_api_key": False, "timeout_s": 3}
+        if stt_url
+        else {"backend": "none"}
+    )
     recordings = str(Path(audit_path).parent / "recordings")
-    return make_settings(ari={"url": aenv.ari_url, "app": TEST_APP}, stt=stt,
-                         audit={"path": audit_path, "recordings_dir": recordings},
-                         condominiums={"apoena": condo_cfg}, **(top or {}))
+    return make_settings(
+        ari={"url": aenv.ari_url, "app": TEST_APP},
+        stt=stt,
+        audit={"path": audit_path, "recordings_dir": recordings},
+        condominiums={"apoena": condo_cfg},
+        **(top or {}),
+    )
 
 
 def write_config(aenv: AsteriskEnv, folder: Path) -> Path:
@@ -78,8 +93,12 @@ def write_config(aenv: AsteriskEnv, folder: Path) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def live_service(aenv: AsteriskEnv, settings: Settings | Path, token: str | None = None,
-                       config_dir: Path | None = None) -> AsyncIterator[Service]:
+async def live_service(
+    aenv: AsteriskEnv,
+    settings: Settings | Path,
+    token: str | None = None,
+    config_dir: Path | None = None,
+) -> AsyncIterator[Service]:
     """The app started on the test Asterisk, stopped on leaving.
 
     `settings` is either built by the test or a config file (then loaded as `portaria run`
@@ -88,8 +107,12 @@ async def live_service(aenv: AsteriskEnv, settings: Settings | Path, token: str 
     if isinstance(settings, Path):
         config_path, settings = settings, load_config(settings)
         config_dir = config_dir or config_path.parent
-    svc = Service(settings, Secrets(ari_password=aenv.password, api_token=token),
-                  config_dir=config_dir or Path("."), config_path=config_path)
+    svc = Service(
+        settings,
+        Secrets(ari_password=aenv.password, api_token=token),
+        config_dir=config_dir or Path("."),
+        config_path=config_path,
+    )
     await svc.start()
     try:
         assert svc.events.connected.is_set(), "app did not connect to ARI events"
@@ -106,8 +129,9 @@ async def clear_asterisk(ari: AriClient) -> None:
         await ari.destroy_bridge(b.id)
 
 
-async def wait_clean(ari: AriClient, svc: Service | None = None,
-                     timeout: float = 5.0) -> tuple[list[Any], list[Any], int]:
+async def wait_clean(
+    ari: AriClient, svc: Service | None = None, timeout: float = 5.0
+) -> tuple[list[Any], list[Any], int]:
     """Poll until Asterisk lists no channels and no bridges and the app holds no session."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
@@ -119,8 +143,7 @@ async def wait_clean(ari: AriClient, svc: Service | None = None,
         await asyncio.sleep(0.1)
 
 
-async def wait_new_session(svc: Service, known: Collection[str] = (),
-                           timeout: float = 10.0) -> str:
+async def wait_new_session(svc: Service, known: Collection[str] = (), timeout: float = 10.0) -> str:
     """The id of the first session the app holds that is not in `known`."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()

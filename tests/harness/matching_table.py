@@ -49,8 +49,14 @@ class Row:
 
 def _row(section: str, raw: dict[str, Any]) -> Row:
     if section == "answers":
-        return Row(section, "answer", raw["say"], tuple(raw["then"]), raw["match"],
-                   again=bool(raw.get("again")))
+        return Row(
+            section,
+            "answer",
+            raw["say"],
+            tuple(raw["then"]),
+            raw["match"],
+            again=bool(raw.get("again")),
+        )
     kind = next(k for k in ("match", "confirm", "ask") if k in raw)
     if kind == "ask":
         return Row(section, kind, raw["say"], (), None, frozenset(raw["ask"]))
@@ -70,7 +76,8 @@ def _spoken_options() -> dict[str, re.Pattern[str]]:
         said[label] = re.compile(re.escape(f"o apartamento {label}") + r"(?![\w])")
         for resident in apartment.residents:
             said[f"{resident.name} {label}"] = re.compile(
-                re.escape(f"{resident.name}, do {label}") + r"(?![\w])")
+                re.escape(f"{resident.name}, do {label}") + r"(?![\w])"
+            )
     return said
 
 
@@ -86,7 +93,9 @@ def question(text: str) -> Question | None:
         return ("choice", frozenset(name for name, said in OPTIONS.items() if said.search(text)))
     for apartment in DIRECTORY.apartments:
         for resident in apartment.residents:
-            if text == PHRASES.confirm_match.format(resident=resident.name, apartment=apartment.label()):
+            if text == PHRASES.confirm_match.format(
+                resident=resident.name, apartment=apartment.label()
+            ):
                 return ("confirm", frozenset({f"{resident.name} {apartment.label()}"}))
     return None
 
@@ -123,7 +132,9 @@ def judge(row: Row, got: Outcome) -> list[str]:
         if not kinds or kinds[0] != "choice":
             problems.append(f"asked {got.questions}: the request should have been asked about")
         if ("again" in kinds) != row.again:
-            problems.append(f"asked {got.questions}: 'who, then?' {'missing' if row.again else 'unwanted'}")
+            problems.append(
+                f"asked {got.questions}: 'who, then?' {'missing' if row.again else 'unwanted'}"
+            )
         if "confirm" in kinds:
             problems.append(f"asked {got.questions}: an answer to the choice needs no confirmation")
     return problems
@@ -147,12 +158,16 @@ class Tally:
         self.failures += [f"{row}: {p}" for p in problems]
 
     def lines(self) -> list[str]:
-        names = {"match": "clear requests called without a question",
-                 "ask": "true ambiguities asked",
-                 "confirm": "weak matches confirmed first",
-                 "answer": "answers to the question that reached the right one"}
-        out = [f"{names[k]:<52} {self.right.get(k, 0):>3}/{n:<3} {self.right.get(k, 0) / n:6.1%}"
-               for k, n in self.total.items()]
+        names = {
+            "match": "clear requests called without a question",
+            "ask": "true ambiguities asked",
+            "confirm": "weak matches confirmed first",
+            "answer": "answers to the question that reached the right one",
+        }
+        out = [
+            f"{names[k]:<52} {self.right.get(k, 0):>3}/{n:<3} {self.right.get(k, 0) / n:6.1%}"
+            for k, n in self.total.items()
+        ]
         return [*out, f"{'wrong residents called':<52} {len(self.wrong_resident):>3}"]
 
 

@@ -2,7 +2,6 @@
 per-field score of an extractor over them (tests/test_nlu_table.py asserts thresholds
 on it; bench/bench_nlu.py prints it)."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -54,11 +53,14 @@ def _ref(value: Any) -> ApartmentRef | None:
 
 def make_state(raw: dict[str, Any]) -> VisitState:
     return VisitState(
-        intent=Intent(raw["intent"]) if raw.get("intent") else None, intent_detail=raw.get("intent_detail"),
+        intent=Intent(raw["intent"]) if raw.get("intent") else None,
+        intent_detail=raw.get("intent_detail"),
         # A purpose known with its detail came from a trade or company (weight 3).
         intent_strength=(3 if raw.get("intent_detail") else 2) if raw.get("intent") else 0,
-        visitor_name=raw.get("visitor_name"), resident_name=raw.get("resident_name"),
-        apartment=_ref(raw.get("apartment")), awaiting=raw.get("awaiting"),
+        visitor_name=raw.get("visitor_name"),
+        resident_name=raw.get("resident_name"),
+        apartment=_ref(raw.get("apartment")),
+        awaiting=raw.get("awaiting"),
     )
 
 
@@ -75,8 +77,11 @@ def load_table(path: Path = TABLE, section: str = "utterances") -> Table:
         s = make_state(state)
         expected = {
             "intent": row.get("intent"),
-            "apartment": (ApartmentRef(str(row["apartment"]), row.get("block"))
-                          if "apartment" in row else s.apartment),
+            "apartment": (
+                ApartmentRef(str(row["apartment"]), row.get("block"))
+                if "apartment" in row
+                else s.apartment
+            ),
             "visitor": row.get("visitor", s.visitor_name),
             "resident": row.get("resident", s.resident_name),
             "keypad": bool(row.get("keypad", False)),
@@ -108,12 +113,18 @@ def observed(case: Case, extraction: Extraction) -> dict[str, Any]:
     }
 
 
-def score(cases: list[Case], extract: Callable[[str, VisitState], Extraction]) -> dict[str, FieldScore]:
+def score(
+    cases: list[Case], extract: Callable[[str, VisitState], Extraction]
+) -> dict[str, FieldScore]:
     scores = {f: FieldScore() for f in FIELDS}
     for case in cases:
         got = observed(case, extract(case.text, make_state(case.state)))
         for name, want in case.expected.items():
-            ok = _same_name(want, got[name]) if name in ("visitor", "resident") else want == got[name]
+            ok = (
+                _same_name(want, got[name])
+                if name in ("visitor", "resident")
+                else want == got[name]
+            )
             s = scores[name]
             s.total += 1
             s.right += ok

@@ -25,7 +25,9 @@ class PhoneCall:
     async def wait_hung_up(self, timeout: float = 30.0) -> float:
         loop = asyncio.get_running_loop()
         t0 = loop.time()
-        pause = 0.05  # backing off: dozens of phones polling every 50 ms load Asterisk's HTTP server
+        pause = (
+            0.05  # backing off: dozens of phones polling every 50 ms load Asterisk's HTTP server
+        )
         while loop.time() - t0 < timeout:
             try:
                 await self.ari.get_channel(self.channel_id)
@@ -93,18 +95,32 @@ class Phones:
         return self.env.remote(path.with_suffix(""))
 
     async def dial(
-        self, exten: str = "100", *, caller: str = "7000", play: str | None = None,
-        predelay: float = 0.0, wait: float = 30.0, context: str = "portaria-gate", record: bool = True,
+        self,
+        exten: str = "100",
+        *,
+        caller: str = "7000",
+        play: str | None = None,
+        predelay: float = 0.0,
+        wait: float = 30.0,
+        context: str = "portaria-gate",
+        record: bool = True,
     ) -> PhoneCall:
         tag = f"{caller}-{uuid.uuid4().hex[:8]}"
         rec_local = self.dir / tag
-        variables = {"REC": self.env.remote(rec_local) if record else "", "WAIT": str(wait),
-                     "PREDELAY": str(predelay)}
+        variables = {
+            "REC": self.env.remote(rec_local) if record else "",
+            "WAIT": str(wait),
+            "PREDELAY": str(predelay),
+        }
         if play:
             variables["PLAY"] = play
         ch = await self.ari.originate(
-            f"Local/{exten}@{context}/n", context="test-phone", extension="s", priority=1,
-            caller_id=f"Phone {caller} <{caller}>", variables=variables,
+            f"Local/{exten}@{context}/n",
+            context="test-phone",
+            extension="s",
+            priority=1,
+            caller_id=f"Phone {caller} <{caller}>",
+            variables=variables,
         )
         return PhoneCall(ch.id, rec_local, self.ari)
 
@@ -122,8 +138,9 @@ def speech_onset(x: np.ndarray, rate: int, threshold: float = 300.0) -> float | 
     return None if loud.size == 0 else float(loud[0]) * 0.02
 
 
-def dead_air(said: np.ndarray, heard: np.ndarray, rate: int, threshold: float = 300.0,
-             quiet_s: float = 0.4) -> list[float]:
+def dead_air(
+    said: np.ndarray, heard: np.ndarray, rate: int, threshold: float = 300.0, quiet_s: float = 0.4
+) -> list[float]:
     """Each time the phone stopped talking (then `quiet_s` of quiet), the seconds of
     silence it heard before the next sound; stretches followed by no sound at all
     (the call ended) are left out."""

@@ -28,14 +28,18 @@ class PgServer:
         return f"postgresql://portaria@127.0.0.1:{self.port}/records"
 
     def stop(self) -> None:
-        _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
+        _as_postgres(
+            [str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"]
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _bindir() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        raise RuntimeError("PostgreSQL server binaries not found (make test installs Debian's postgresql)")
+        raise RuntimeError(
+            "PostgreSQL server binaries not found (make test installs Debian's postgresql)"
+        )
     return Path(found[-1]).parent
 
 
@@ -61,13 +65,42 @@ def start_postgres() -> PgServer:
     pwfile.write_text(PASSWORD + "\n")
     if os.geteuid() == 0:
         os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
-    _as_postgres([str(bindir / "initdb"), "-D", str(root / "data"), "-U", "portaria", "--pwfile", str(pwfile),
-                  "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+    _as_postgres(
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-U",
+            "portaria",
+            "--pwfile",
+            str(pwfile),
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]
+    )
     port = _free_port()
-    _as_postgres([str(bindir / "pg_ctl"), "-D", str(root / "data"), "-w", "-l", str(root / "log"), "-o",
-                  f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+    _as_postgres(
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-w",
+            "-l",
+            str(root / "log"),
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ]
+    )
     server = PgServer(root, port, bindir)
     env = {**os.environ, "PGPASSWORD": PASSWORD}
-    subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "portaria", "records"],
-                   check=True, capture_output=True, env=env, timeout=30)
+    subprocess.run(
+        [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "portaria", "records"],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=30,
+    )
     return server

@@ -60,10 +60,14 @@ def natural_clip(text: str, voice: str = "pm_alex", rate: int = 8000) -> bytes:
         return path.read_bytes()
     engine = KokoroEngine.shared()
     tokens = engine.tokens(EspeakPhonemizer().phonemize_sync(speech_text(text)))
-    pcm = trim_silence(resample(engine.render(tokens, engine.voice(voice), 1.0), KOKORO_RATE, rate), rate)
+    pcm = trim_silence(
+        resample(engine.render(tokens, engine.voice(voice), 1.0), KOKORO_RATE, rate), rate
+    )
     out = telephone(pcm, rate, seed=int(key[:8], 16))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # atomic: parallel runs share the folder
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, suffix=".tmp"
+    )  # atomic: parallel runs share the folder
     with os.fdopen(fd, "wb") as f:
         f.write(out)
     os.replace(tmp, path)
@@ -79,11 +83,18 @@ class Whisper:
 
         from app.media.models import WHISPER_BASE, ensure_model
 
-        self.model = WhisperModel(str(ensure_model(WHISPER_BASE)), device="cpu", compute_type="int8",
-                                  cpu_threads=threads)
+        self.model = WhisperModel(
+            str(ensure_model(WHISPER_BASE)), device="cpu", compute_type="int8", cpu_threads=threads
+        )
 
     def text(self, pcm: bytes, rate: int) -> str:
         audio = np.frombuffer(resample(pcm, rate, 16000), dtype="<i2").astype(np.float32) / 32768
-        segments, _ = self.model.transcribe(audio, language="pt", beam_size=1, temperature=0.0,
-                                            condition_on_previous_text=False, vad_filter=False)
+        segments, _ = self.model.transcribe(
+            audio,
+            language="pt",
+            beam_size=1,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
         return " ".join(s.text.strip() for s in segments).strip()

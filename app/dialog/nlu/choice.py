@@ -29,7 +29,13 @@ _BLOCK_WORDS = frozenset({"bloco", "torre"})
 _LETTER_NAMES = {"a": "A", "be": "B", "ce": "C", "de": "D", "e": "E", "efe": "F", "ge": "G"}
 # Only marked, person-referring words: a bare "o" in "o do 501" may mean the
 # apartment ("o apartamento do 501"), but "a do quinze" is the woman in 15.
-_LEADING_GENDER: dict[str, Gender] = {"a": "f", "dona": "f", "senhora": "f", "seu": "m", "senhor": "m"}
+_LEADING_GENDER: dict[str, Gender] = {
+    "a": "f",
+    "dona": "f",
+    "senhora": "f",
+    "seu": "m",
+    "senhor": "m",
+}
 _SKIP_AT_START = frozenset({"e", "ah", "entao", "olha", "hum", "eh", "pode", "ser", "quero"})
 
 
@@ -77,4 +83,3 @@ def read_choice(text: str) -> ChoiceWords:
     if ordinal is not None:
         return ChoiceWords(ordinal=ordinal)
     return ChoiceWords(block=_block(ws), gender=_gender(ws))
-

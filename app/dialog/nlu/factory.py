@@ -24,8 +24,9 @@ def llm_endpoint(cfg: NluSettings) -> tuple[str, str]:
     AI_API_URL, when set, overrides `nlu.base_url`.
     """
     base_url = os.environ.get("AI_API_URL") or cfg.base_url
-    key = openai_api.api_key("nlu", "llm", base_url, None, openai_api.API_KEY_ENV, True,
-                             NluConfigError)
+    key = openai_api.api_key(
+        "nlu", "llm", base_url, None, openai_api.API_KEY_ENV, True, NluConfigError
+    )
     return base_url, key
 
 

@@ -25,7 +25,9 @@ def combine(rules: Extraction, llm: Extraction) -> Extraction:
     the model's can be a guess. For names and intent the model reads context
     the rules cannot, so its values win where it gave one.
     """
-    intent = llm.intent if llm.intent not in (None, Intent.DESCONHECIDO) else rules.intent or llm.intent
+    intent = (
+        llm.intent if llm.intent not in (None, Intent.DESCONHECIDO) else rules.intent or llm.intent
+    )
     same_intent = intent is llm.intent
     resident = llm.resident_name or rules.resident_name
     return Extraction(
@@ -79,5 +81,6 @@ class HybridExtractor:
     @staticmethod
     def _failed(kind: str, error: str, base: Extraction) -> None:
         BACKEND_ERRORS.labels(backend="nlu", kind=kind).inc()
-        log.warning("nlu_llm_failed_using_rules", kind=kind, error=error,
-                    rules_confidence=base.confidence)
+        log.warning(
+            "nlu_llm_failed_using_rules", kind=kind, error=error, rules_confidence=base.confidence
+        )

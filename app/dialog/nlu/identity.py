@@ -22,14 +22,20 @@ _ROLES = _norms(lx.ROLES)
 _GENERIC = _norms(lx.GENERIC_PEOPLE)
 _FEMININE = _norms(lx.FEMININE_ROLES)
 # "a babá do filho da Ana": a relation word starts whom they came for, not who they are.
-_STOPS = (_norms(lx.ROLE_STOPS) | _norms(lx.FORMAL_TITLES) | _norms(lx.NUMBER_WORDS)
-          | _norms(lx.RELATIONS))
+_STOPS = (
+    _norms(lx.ROLE_STOPS)
+    | _norms(lx.FORMAL_TITLES)
+    | _norms(lx.NUMBER_WORDS)
+    | _norms(lx.RELATIONS)
+)
 _ROLE_TAILS = frozenset({"trainer"})  # "personal trainer"
 _PARTICLES = _norms(lx.PARTICLES)
 _ARTICLES = frozenset({"o", "a"})
 _OPENERS = _norms(lx.CLAUSE_OPENERS)
 # "sou o", "aqui é a", "é o": what introduces oneself. "é" only opens a clause.
-_INTRO = index(("sou", "eu sou", "aqui é", "quem fala é", "aqui quem fala é", "é", "quem tá falando é"))
+_INTRO = index(
+    ("sou", "eu sou", "aqui é", "quem fala é", "aqui quem fala é", "é", "quem tá falando é")
+)
 _MAX_COMPLEMENT = 3
 
 # (norms, index) -> length of a company or trade cue starting there, 0 if none.
@@ -62,9 +68,15 @@ def _complement(ws: Sequence[Word], j: int, is_name: Callable[[str], bool]) -> i
     count = 0
     while k < n and count < _MAX_COMPLEMENT and not ws[k].pause:
         w = ws[k].norm
-        if w in _PARTICLES and count and k + 1 < n and not ws[k + 1].pause \
-                and ws[k + 1].norm not in _STOPS and not ws[k + 1].norm.isdigit() \
-                and not is_name(ws[k + 1].norm):
+        if (
+            w in _PARTICLES
+            and count
+            and k + 1 < n
+            and not ws[k + 1].pause
+            and ws[k + 1].norm not in _STOPS
+            and not ws[k + 1].norm.isdigit()
+            and not is_name(ws[k + 1].norm)
+        ):
             k += 1
             continue
         if w in _STOPS or w in _PARTICLES or w.isdigit() or (count == 0 and is_name(w)):
@@ -80,8 +92,9 @@ def _raw(ws: Sequence[Word], start: int, end: int) -> str:
     return " ".join(w.raw for w in ws[start:end])
 
 
-def role_identity(ws: Sequence[Word], is_name: Callable[[str], bool],
-                  company_at: CompanyAt) -> NameSpan | None:
+def role_identity(
+    ws: Sequence[Word], is_name: Callable[[str], bool], company_at: CompanyAt
+) -> NameSpan | None:
     """The visitor's job or company as a span, e.g. "o técnico da operadora"."""
     for i, w in enumerate(ws):
         if w.norm in _ROLES or w.norm in _GENERIC:
@@ -104,6 +117,11 @@ def role_identity(ws: Sequence[Word], is_name: Callable[[str], bool],
             with_particle = company_at(norms, i)  # cues like "da claro" include it
             end = i + with_particle if with_particle else i + 1 + company_at(norms, i + 1)
             if end > i + 1:
-                return NameSpan(i, end, f"alguém {w.raw.lower()} {_raw(ws, i + 1, end)}",
-                                strong=True, known=False)
+                return NameSpan(
+                    i,
+                    end,
+                    f"alguém {w.raw.lower()} {_raw(ws, i + 1, end)}",
+                    strong=True,
+                    known=False,
+                )
     return None

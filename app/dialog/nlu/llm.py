@@ -31,7 +31,8 @@ SYSTEM_PROMPT = (
     '"intent" ("visita", "entrega", "servico", "desconhecido" ou null), '
     '"intent_detail" (ex.: "ifood", "correios", "mercado livre", "uber", "99", "eletricista", '
     '"encanador", "internet", "gás", ou null), "visitor_name" (nome de quem fala), '
-    '"apartment" (só dígitos, ex.: "501"), "block" (ex.: "B"), "resident_name" (morador procurado), '
+    '"apartment" (só dígitos, ex.: "501"), "block" (ex.: "B"), '
+    '"resident_name" (morador procurado), '
     '"wants_keypad" (true se pediu para digitar). Use null para o que não foi dito; não invente. '
     'Números por extenso viram dígitos ("quinhentos e um" = "501"). "Sim" e "não" não são nomes.'
 )
@@ -88,9 +89,13 @@ def directory_listing(directory: Directory, limit: int = _MAX_DIRECTORY_CHARS) -
 
     Nicknames in parentheses, so the model can map "a Bia" to the name it must return.
     """
-    parts = [f"{a.label()}: " + ", ".join(
-        f"{r.name} ({', '.join(r.nicknames)})" if r.nicknames else r.name for r in a.residents)
-        for a in directory.apartments]
+    parts = [
+        f"{a.label()}: "
+        + ", ".join(
+            f"{r.name} ({', '.join(r.nicknames)})" if r.nicknames else r.name for r in a.residents
+        )
+        for a in directory.apartments
+    ]
     text = "; ".join(parts)
     return text if len(text) <= limit else text[:limit].rsplit(";", 1)[0] + "; …"
 
@@ -101,8 +106,12 @@ def _context(state: VisitState) -> str:
     if state.apartment is not None:
         block = f" bloco {state.apartment.block}" if state.apartment.block else ""
         apartment = state.apartment.number + block
-    known = {"apartamento": apartment, "morador": state.resident_name,
-             "visitante": state.visitor_name, "pergunta feita": state.awaiting}
+    known = {
+        "apartamento": apartment,
+        "morador": state.resident_name,
+        "visitante": state.visitor_name,
+        "pergunta feita": state.awaiting,
+    }
     said = "; ".join(f"{k}: {v}" for k, v in known.items() if v)
     return f"Já informado: {said}.\n" if said else ""
 
@@ -155,7 +164,9 @@ class LlmExtractor:
 
     async def extract(self, text: str, state: VisitState) -> Extraction:
         started = time.perf_counter()
-        extra: dict[str, Any] = {} if self.temperature is None else {"temperature": self.temperature}
+        extra: dict[str, Any] = (
+            {} if self.temperature is None else {"temperature": self.temperature}
+        )
         try:
             async with self._limits.call():
                 response = await self._client.chat.completions.create(
@@ -168,17 +179,21 @@ class LlmExtractor:
                     **extra,
                 )
         except Expired as exc:
-            raise NluError(f"llm {self.model}: no answer within {self.timeout_s} s",
-                           "timeout") from exc
+            raise NluError(
+                f"llm {self.model}: no answer within {self.timeout_s} s", "timeout"
+            ) from exc
         except Exception as exc:
             failed = openai_api.failure(exc)
             if failed is None:
                 raise
             raise NluError(f"llm {self.model}: {failed.text}", failed.kind) from exc
         answer = self._parse(response)
-        log.debug("llm_extracted", model=self.model,
-                  latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                  tokens=response.usage.total_tokens if response.usage else None)
+        log.debug(
+            "llm_extracted",
+            model=self.model,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            tokens=response.usage.total_tokens if response.usage else None,
+        )
         return to_extraction(answer)
 
     def _parse(self, response: Any) -> LlmAnswer:
@@ -191,13 +206,15 @@ class LlmExtractor:
         try:
             data = json.loads(content)
         except json.JSONDecodeError as exc:
-            raise NluError(f"llm {self.model}: reply is not JSON: {exc.msg} at {exc.pos}",
-                           "bad_json") from exc
+            raise NluError(
+                f"llm {self.model}: reply is not JSON: {exc.msg} at {exc.pos}", "bad_json"
+            ) from exc
         if not isinstance(data, dict):
             raise NluError(f"llm {self.model}: reply is JSON but not an object", "bad_json")
         try:
             return LlmAnswer.model_validate(data)
         except ValidationError as exc:
             fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-            raise NluError(f"llm {self.model}: reply does not fit the schema ({fields})",
-                           "bad_json") from exc
+            raise NluError(
+                f"llm {self.model}: reply does not fit the schema ({fields})", "bad_json"
+            ) from exc

@@ -80,8 +80,13 @@ class VisitState:
         vague = e.intent is Intent.DESCONHECIDO and self.intent is not None
         # "eletricista" then "o Paulo tá me esperando": a weaker cue is no new purpose.
         weaker = self.intent is not None and e.intent_strength < self.intent_strength
-        if e.intent is not None and e.intent is not self.intent and not vague and not weaker \
-                and "intent" not in self.confirmed:
+        if (
+            e.intent is not None
+            and e.intent is not self.intent
+            and not vague
+            and not weaker
+            and "intent" not in self.confirmed
+        ):
             self.intent = e.intent
             # The old detail described the old intent ("ifood" is no electrician).
             if "intent_detail" not in self.confirmed:

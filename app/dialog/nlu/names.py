@@ -37,12 +37,24 @@ _COMMON_SURNAMES = frozenset(canonical_name(w) for w in lx.COMMON_WORD_SURNAMES)
 # Every word of every cue, plus fillers, numbers and replies: never part of a name.
 # "luiza" and "ze" stay names although brand names contain them.
 NEVER_NAME = (
-    _norms(lx.FILLERS) | _norms(lx.NUMBER_WORDS) | _norms(lx.REPLY_WORDS) | _norms(lx.NOT_NAMES)
-    | _norms(lx.VAGUE)
-    | _norms(lx.INTENT_CUES) | _norms(lx.VISITOR_SUFFIXES) | _norms(lx.VISITOR_ARRIVED) | _norms(lx.RESIDENT_SUFFIXES)
-    | _norms(lx.KEYPAD_CUES) | _norms(lx.HONORIFICS)
-    | _norms(lx.RESIDENT_CUES) | _norms(lx.VISITOR_CUES)
-) - _PARTICLES - {"luiza", "ze", "james"}
+    (
+        _norms(lx.FILLERS)
+        | _norms(lx.NUMBER_WORDS)
+        | _norms(lx.REPLY_WORDS)
+        | _norms(lx.NOT_NAMES)
+        | _norms(lx.VAGUE)
+        | _norms(lx.INTENT_CUES)
+        | _norms(lx.VISITOR_SUFFIXES)
+        | _norms(lx.VISITOR_ARRIVED)
+        | _norms(lx.RESIDENT_SUFFIXES)
+        | _norms(lx.KEYPAD_CUES)
+        | _norms(lx.HONORIFICS)
+        | _norms(lx.RESIDENT_CUES)
+        | _norms(lx.VISITOR_CUES)
+    )
+    - _PARTICLES
+    - {"luiza", "ze", "james"}
+)
 
 MAX_NAME_WORDS = 4
 _FUZZY_MIN = 85.0  # rapidfuzz ratio for a misheard name word ("Fernada" for "Fernanda")
@@ -61,7 +73,7 @@ class NameSpan:
 
 def gender_before(ws: Sequence[Word], start: int) -> Gender | None:
     """The gender the word right before word `start` marks ("vim ver a Rafaela" -> "f")."""
-    return cue_before([w.norm for w in ws[max(0, start - 1):start]])
+    return cue_before([w.norm for w in ws[max(0, start - 1) : start]])
 
 
 def _is_name_word(w: Word, cased: bool) -> bool:
@@ -83,8 +95,13 @@ def _read_name(ws: Sequence[Word], i: int, cased: bool) -> int:
             j, count = j + 1, count + 1
             continue
         # "Pedro da Silva" goes on; "João da Vivo", "Ana do 202" stop before the particle.
-        if (count and w.norm in _PARTICLES and j + 1 < len(ws) and not ws[j + 1].pause
-                and _is_name_word(ws[j + 1], cased)):
+        if (
+            count
+            and w.norm in _PARTICLES
+            and j + 1 < len(ws)
+            and not ws[j + 1].pause
+            and _is_name_word(ws[j + 1], cased)
+        ):
             j += 1
             continue
         break
@@ -136,8 +153,9 @@ class NameFinder:
             return True
         if len(token) < 4:
             return False
-        hit = process.extractOne(token, self._by_letter.get(token[0], ()), scorer=fuzz.ratio,
-                                 score_cutoff=_FUZZY_MIN)
+        hit = process.extractOne(
+            token, self._by_letter.get(token[0], ()), scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN
+        )
         # Same last letter: "Rafael" is not "Rafaela", "Fernando" not "Fernanda".
         return hit is not None and hit[0][-1] == token[-1]
 
@@ -146,12 +164,19 @@ class NameFinder:
 
     def _span(self, ws: Sequence[Word], start: int, end: int, strong: bool) -> NameSpan:
         text = title(" ".join(w.raw for w in ws[start:end]), _PARTICLES)
-        return NameSpan(start, end, text, strong, self.known(ws, start, end), gender_before(ws, start))
+        return NameSpan(
+            start, end, text, strong, self.known(ws, start, end), gender_before(ws, start)
+        )
 
     # --- cues ----------------------------------------------------------------
 
-    def visitor(self, ws: Sequence[Word], cased: bool, before: Sequence[int] = (),
-                asked_resident: bool = False) -> NameSpan | None:
+    def visitor(
+        self,
+        ws: Sequence[Word],
+        cased: bool,
+        before: Sequence[int] = (),
+        asked_resident: bool = False,
+    ) -> NameSpan | None:
         """The visitor's own name; `before` are word indexes of "da <company>" ("João da Vivo").
 
         `asked_resident`: the gate just asked whom they want, so "é a Rafaela"
@@ -181,8 +206,15 @@ class NameFinder:
         for i, _cue, _ in self._visitor_suffixes.find_all(norms):
             before_cue = self._name_before(ws, i, cased)
             # "o Pedro aqui": the article may open the clause.
-            if before_cue is not None and _clause_start(ws, before_cue.start - (
-                    1 if before_cue.start > 0 and ws[before_cue.start - 1].norm in _SKIP_VISITOR else 0)):
+            if before_cue is not None and _clause_start(
+                ws,
+                before_cue.start
+                - (
+                    1
+                    if before_cue.start > 0 and ws[before_cue.start - 1].norm in _SKIP_VISITOR
+                    else 0
+                ),
+            ):
                 return before_cue
         for i, _cue, _ in self._visitor_arrived.find_all(norms):
             arrived = self._name_before(ws, i, cased)
@@ -205,7 +237,9 @@ class NameFinder:
                     return None if span.known else span
         return None
 
-    def _apposition(self, ws: Sequence[Word], cased: bool, companies: Sequence[int]) -> NameSpan | None:
+    def _apposition(
+        self, ws: Sequence[Word], cased: bool, companies: Sequence[int]
+    ) -> NameSpan | None:
         """ "Ricardo, cunhado do Thiago", "Gustavo, da Claro": a name opening the turn,
         then after a pause who they are to the resident or whom they work for."""
         start = next((i for i, w in enumerate(ws) if w.norm not in _OPENERS), None)
@@ -248,10 +282,18 @@ class NameFinder:
         if i == 0 or ws[i].pause:
             return None
         start = i
-        while start > 0 and not ws[start].pause and (
-            _is_name_word(ws[start - 1], cased)
-            or (ws[start - 1].norm in _PARTICLES and start < i and start - 1 > 0
-                and _is_name_word(ws[start - 2], cased))
+        while (
+            start > 0
+            and not ws[start].pause
+            and (
+                _is_name_word(ws[start - 1], cased)
+                or (
+                    ws[start - 1].norm in _PARTICLES
+                    and start < i
+                    and start - 1 > 0
+                    and _is_name_word(ws[start - 2], cased)
+                )
+            )
         ):
             start -= 1
             if i - start > MAX_NAME_WORDS + 1:
@@ -263,7 +305,7 @@ class NameFinder:
     # --- no cue: look every word up in the directory --------------------------
 
     def spot(self, ws: Sequence[Word], taken: set[int]) -> NameSpan | None:
-        """The longest run of directory name words, e.g. "Simone Araújo" in "entrega Simone Araújo"."""
+        """The longest run of directory name words ("Simone Araújo" in "entrega Simone Araújo")."""
         best: NameSpan | None = None
         i = 0
         while i < len(ws):
@@ -274,14 +316,25 @@ class NameFinder:
             while j < len(ws) and j not in taken and not ws[j].pause:
                 if self.directory_word(ws[j].norm):
                     j += 1
-                elif (ws[j].norm in _PARTICLES and j + 1 < len(ws) and j + 1 not in taken
-                      and not ws[j + 1].pause and self.directory_word(ws[j + 1].norm)):
+                elif (
+                    ws[j].norm in _PARTICLES
+                    and j + 1 < len(ws)
+                    and j + 1 not in taken
+                    and not ws[j + 1].pause
+                    and self.directory_word(ws[j + 1].norm)
+                ):
                     j += 2
                 else:
                     break
             if self._plausible_alone(ws, i, j):
-                span = NameSpan(i, j, title(" ".join(w.raw for w in ws[i:j]), _PARTICLES),
-                                strong=False, known=True, gender=gender_before(ws, i))
+                span = NameSpan(
+                    i,
+                    j,
+                    title(" ".join(w.raw for w in ws[i:j]), _PARTICLES),
+                    strong=False,
+                    known=True,
+                    gender=gender_before(ws, i),
+                )
                 if best is None or (span.end - span.start) > (best.end - best.start):
                     best = span
             i = j

@@ -36,18 +36,19 @@ _REPLY_PHRASES: dict[str, tuple[str, ...]] = {
         "não pode subir", "não deixa", "não deixa entrar", "não deixa subir", "não libera",
         "não abre", "não conheço", "não conheço ninguém", "num conheço", "num pode", "num deixa",
         "desconheço", "não é pra mim", "não é para mim", "não estou esperando", "não tô esperando",
-        "não to esperando", "não pedi", "não encomendei", "não chamei", "não quero", "nego", "negado",
-        "nega", "pode negar", "manda embora", "manda ir embora", "pode mandar embora", "manda voltar",
-        "nem pensar", "de jeito nenhum", "jamais", "engano", "é engano", "recuso", "proibido",
-        "deixa na portaria", "deixar na portaria", "pode deixar na portaria", "deixa com o porteiro",
-        "pode deixar com o porteiro", "deixa aí embaixo", "não precisa subir", "não sobe", "barra",
+        "não to esperando", "não pedi", "não encomendei", "não chamei", "não quero", "nego",
+        "negado", "nega", "pode negar", "manda embora", "manda ir embora", "pode mandar embora",
+        "manda voltar", "nem pensar", "de jeito nenhum", "jamais", "engano", "é engano", "recuso",
+        "proibido", "deixa na portaria", "deixar na portaria", "pode deixar na portaria",
+        "deixa com o porteiro", "pode deixar com o porteiro", "deixa aí embaixo",
+        "não precisa subir", "não sobe", "barra",
     ),
     _WHO: (
-        "quem", "quem é", "quem tá aí", "quem está aí", "repete", "repita", "repetir", "pode repetir",
-        "não entendi", "não ouvi", "não escutei", "não tô ouvindo", "num entendi", "de novo",
-        "fala de novo", "como assim", "como é que é", "como é", "qual o nome", "qual nome", "qual é o nome",
-        "o que ele quer", "o que ela quer", "o que é", "o que foi", "que pessoa", "que entrega",
-        "de onde", "da onde", "fala mais alto", "mais alto", "hein",
+        "quem", "quem é", "quem tá aí", "quem está aí", "repete", "repita", "repetir",
+        "pode repetir", "não entendi", "não ouvi", "não escutei", "não tô ouvindo", "num entendi",
+        "de novo", "fala de novo", "como assim", "como é que é", "como é", "qual o nome",
+        "qual nome", "qual é o nome", "o que ele quer", "o que ela quer", "o que é", "o que foi",
+        "que pessoa", "que entrega", "de onde", "da onde", "fala mais alto", "mais alto", "hein",
     ),
     # Questions only when said alone or asked ("o quê?", "como?", "oi?", "alô?").
     _MAYBE_WHO: ("o que", "oque", "que", "como", "oi", "alô", "hã", "ué", "hum", "ahn"),
@@ -84,12 +85,29 @@ _CONFIRM_PHRASES: dict[str, tuple[str, ...]] = {
            "exatamente", "positivo", "esse", "essa", "esse mesmo", "essa mesma", "ele", "ela",
            "ele mesmo", "ela mesma", "ok", "uhum", "aham", "perfeito", "pode ser", "confirmo",
            "confirmado", "com certeza", "claro", "tá certo", "é esse", "é essa", "é isso", "é sim",
-           "é ele", "é ela", "é isso mesmo", "pode", "pode chamar", "pode ligar", "beleza", "tudo certo",
-           "sim senhor", "sim senhora", "é o próprio", "é a própria"),
+           "é ele", "é ela", "é isso mesmo", "pode", "pode chamar", "pode ligar", "beleza",
+           "tudo certo", "sim senhor", "sim senhora", "é o próprio", "é a própria"),
 }  # fmt: skip
 # Ignored when deciding whether a word was said alone ("ah, é", "o quê, moço?").
-_FILLERS = frozenset(normalize(w) for w in ("ah", "eh", "oh", "ô", "ó", "olha", "moço", "moça",
-                                             "senhor", "senhora", "então", "é", "hum", "hã"))
+_FILLERS = frozenset(
+    normalize(w)
+    for w in (
+        "ah",
+        "eh",
+        "oh",
+        "ô",
+        "ó",
+        "olha",
+        "moço",
+        "moça",
+        "senhor",
+        "senhora",
+        "então",
+        "é",
+        "hum",
+        "hã",
+    )
+)
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> PhraseIndex[str]:
@@ -105,7 +123,10 @@ def _kinds(norms: list[str], idx: PhraseIndex[str]) -> set[str]:
     kinds = {kind for _, _, kind in hits}
     if _MAYBE_YES in kinds:
         covered = {i + k for i, said, _ in hits for k in range(len(said))}
-        if all(i in covered or n in _FILLERS for i, n in enumerate(norms)) and kinds <= {_YES, _MAYBE_YES}:
+        if all(i in covered or n in _FILLERS for i, n in enumerate(norms)) and kinds <= {
+            _YES,
+            _MAYBE_YES,
+        }:
             kinds.add(_YES)
     return kinds
 

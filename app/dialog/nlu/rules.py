@@ -75,8 +75,13 @@ class RuleExtractor:
             # name and a resident's, with no other reason: a visit. Couriers name
             # their app and workers their trade; a bare "Rafaela" says nothing.
             intent, strength = Intent.VISITA, 1
-        confidence = _confidence(ws, (visitor, resident), conflict, strength,
-                                 found=any((intent, apartment, visitor, resident, wants_keypad)))
+        confidence = _confidence(
+            ws,
+            (visitor, resident),
+            conflict,
+            strength,
+            found=any((intent, apartment, visitor, resident, wants_keypad)),
+        )
         if wants_keypad:
             confidence = max(confidence, 0.9)  # whatever else was said, the next step is clear
         return Extraction(
@@ -96,7 +101,9 @@ class RuleExtractor:
         hit = self._cues.at(norms, i) if i < len(norms) else None
         return len(hit[0]) if hit is not None and hit[1] is not None and hit[1].weight == 3 else 0
 
-    def _intent(self, norms: Sequence[str]) -> tuple[Intent | None, str | None, bool, int, list[int]]:
+    def _intent(
+        self, norms: Sequence[str]
+    ) -> tuple[Intent | None, str | None, bool, int, list[int]]:
         """(intent, detail, conflicting?, best cue weight, indexes of "da" before a company)."""
         score: dict[Intent, int] = {}
         strongest: dict[Intent, Cue] = {}
@@ -106,7 +113,10 @@ class RuleExtractor:
                 continue
             score[cue.intent] = score.get(cue.intent, 0) + cue.weight
             best = strongest.get(cue.intent)
-            if best is None or (cue.weight, cue.detail is not None) > (best.weight, best.detail is not None):
+            if best is None or (cue.weight, cue.detail is not None) > (
+                best.weight,
+                best.detail is not None,
+            ):
                 strongest[cue.intent] = cue
             if cue.weight == 3 and i > 0:
                 if said[0] in _PARTICLES:
@@ -115,11 +125,14 @@ class RuleExtractor:
                     company_at.append(i - 1)
         if not score:
             return None, None, False, 0, company_at
-        ranked = sorted(score, key=lambda it: (score[it], strongest[it].weight, _PREFERENCE[it]),
-                        reverse=True)
+        ranked = sorted(
+            score, key=lambda it: (score[it], strongest[it].weight, _PREFERENCE[it]), reverse=True
+        )
         top = ranked[0]
         # Two reasons said as strongly as each other ("entrega" and "eletricista"): unsure.
-        conflict = len(ranked) > 1 and score[ranked[1]] >= score[top] and strongest[ranked[1]].weight >= 2
+        conflict = (
+            len(ranked) > 1 and score[ranked[1]] >= score[top] and strongest[ranked[1]].weight >= 2
+        )
         detail = strongest[top].detail
         if detail is None:
             # "entrega do gás": the detail may come from a cue that lost on intent.
@@ -128,14 +141,17 @@ class RuleExtractor:
         return top, detail, conflict, strongest[top].weight, company_at
 
     def _mask_numbers(self, text: str, ws: Sequence[Word], norms: Sequence[str]) -> str:
-        """Hide numbers that are not apartments ("motorista da 99", "pedido 4521") from the parser."""
+        """Hide non-apartment numbers ("motorista da 99", "pedido 4521") from the parser."""
         spans: list[tuple[int, int]] = []
         for i, said, _ in self._app_numbers.find_all(norms):
             spans.append((i, i + len(said)))
         owners = self._number_owners.find_all(norms)
         # "pedido do Rappi, número 5521": "número" soon after an owner is the owner's.
-        owners += [(i, ("numero",), None) for i, n in enumerate(norms)
-                   if n == "numero" and any(0 < i - o <= 4 for o, _, _ in owners)]
+        owners += [
+            (i, ("numero",), None)
+            for i, n in enumerate(norms)
+            if n == "numero" and any(0 < i - o <= 4 for o, _, _ in owners)
+        ]
         for i, said, _ in owners:
             j = i + len(said)
             while j < len(ws) and norms[j] in _NUMBER_LEADS:
@@ -148,8 +164,15 @@ class RuleExtractor:
         for i, said, _ in self._plates.find_all(norms):
             # "placa ABC 1D23": letters and digits mixed, up to the next pause.
             end = i + len(said)
-            while end < len(ws) and end - i <= 6 and not ws[end].pause and (
-                    norms[end].isdigit() or (len(norms[end]) <= 3 and norms[end] not in _NUMBER_LEADS)):
+            while (
+                end < len(ws)
+                and end - i <= 6
+                and not ws[end].pause
+                and (
+                    norms[end].isdigit()
+                    or (len(norms[end]) <= 3 and norms[end] not in _NUMBER_LEADS)
+                )
+            ):
                 end += 1
             spans.append((i, end))
         if not spans:
@@ -163,8 +186,12 @@ class RuleExtractor:
 
 
 def _bare_answer(
-    ws: Sequence[Word], cased: bool, visitor: NameSpan | None, resident: NameSpan | None,
-    state: VisitState | None, names: NameFinder,
+    ws: Sequence[Word],
+    cased: bool,
+    visitor: NameSpan | None,
+    resident: NameSpan | None,
+    state: VisitState | None,
+    names: NameFinder,
 ) -> tuple[NameSpan | None, NameSpan | None]:
     """A turn that is only a name ("Pedro", "é a Rafaela Silva"): whose name is it?"""
     if visitor is not None or (resident is not None and resident.strong):
@@ -179,9 +206,16 @@ def _bare_answer(
         return visitor, resident  # "o do bloco B", "torre bê": a block, not a name
     if cased and not all(ws[i].raw[:1].isupper() or ws[i].norm in _PARTICLES for i in content):
         return visitor, resident
-    span = NameSpan(start, end, resident.text if resident and resident.start == start
-                    and resident.end == end else _title(ws, start, end),
-                    strong=False, known=names.known(ws, start, end), gender=gender_before(ws, start))
+    span = NameSpan(
+        start,
+        end,
+        resident.text
+        if resident and resident.start == start and resident.end == end
+        else _title(ws, start, end),
+        strong=False,
+        known=names.known(ws, start, end),
+        gender=gender_before(ws, start),
+    )
     awaiting = state.awaiting if state else None
     if awaiting == "visitor_name":
         return span, None
@@ -190,8 +224,12 @@ def _bare_answer(
     if span.known:
         # A directory name, but the resident is already known and the visitor
         # is not: this is the answer to "qual é o seu nome?".
-        if state is not None and state.visitor_name is None and state.resident_name is not None \
-                and canonical_name(state.resident_name) != canonical_name(span.text):
+        if (
+            state is not None
+            and state.visitor_name is None
+            and state.resident_name is not None
+            and canonical_name(state.resident_name) != canonical_name(span.text)
+        ):
             return span, None
         return None, span
     return span, None
@@ -202,14 +240,21 @@ def _title(ws: Sequence[Word], start: int, end: int) -> str:
 
 
 def _confidence(
-    ws: Sequence[Word], spans: tuple[NameSpan | None, NameSpan | None], conflict: bool,
-    strength: int, *, found: bool,
+    ws: Sequence[Word],
+    spans: tuple[NameSpan | None, NameSpan | None],
+    conflict: bool,
+    strength: int,
+    *,
+    found: bool,
 ) -> float:
     in_names = {i for s in spans if s is not None for i in range(s.start, s.end)}
     content = [i for i, w in enumerate(ws) if w.norm not in _FILLERS]
     unexplained = [
-        i for i in content
-        if i not in in_names and ws[i].norm not in _UNDERSTOOD and not ws[i].norm.isdigit()
+        i
+        for i in content
+        if i not in in_names
+        and ws[i].norm not in _UNDERSTOOD
+        and not ws[i].norm.isdigit()
         and len(ws[i].norm) > 1
     ]
     coverage = 1.0 - len(unexplained) / len(content) if content else 1.0

@@ -42,8 +42,16 @@ def words(text: str) -> list[Word]:
         if not norm:
             continue
         # "nº" normalizes to "no": one token in, one out, so indexes stay aligned.
-        out.append(Word(norm.replace(" ", ""), m.group(), bool(_PAUSE.search(gap)),
-                        not out or bool(_SENTENCE_END.search(gap)), m.start(), m.end()))
+        out.append(
+            Word(
+                norm.replace(" ", ""),
+                m.group(),
+                bool(_PAUSE.search(gap)),
+                not out or bool(_SENTENCE_END.search(gap)),
+                m.start(),
+                m.end(),
+            )
+        )
         last_end = m.end()
     return out
 
@@ -99,7 +107,8 @@ def title(raw: str, particles: frozenset[str]) -> str:
     """A name as it should be shown: "pedro da silva" -> "Pedro da Silva"."""
     parts = raw.split()
     return " ".join(
-        p.lower() if normalize(p) in particles and 0 < i < len(parts) - 1
+        p.lower()
+        if normalize(p) in particles and 0 < i < len(parts) - 1
         else (p if any(c.isupper() for c in p) else p[:1].upper() + p[1:])
         for i, p in enumerate(parts)
     )

@@ -14,15 +14,60 @@ import re
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 # Accents kept: "e" (and) leaves a sentence open, "é" (is) may close it ("Quem é?").
 _CONNECTORS = {"e", "ou", "mas", "que", "porque", "pois", "então", "tipo", "quando", "se"}
-_PREPOSITIONS = {"de", "do", "da", "dos", "das", "para", "pra", "pro", "pras", "pros", "com", "no",
-                 "na", "nos", "nas", "em", "por", "pelo", "pela", "ao", "num", "numa", "sem", "até"}
+_PREPOSITIONS = {
+    "de",
+    "do",
+    "da",
+    "dos",
+    "das",
+    "para",
+    "pra",
+    "pro",
+    "pras",
+    "pros",
+    "com",
+    "no",
+    "na",
+    "nos",
+    "nas",
+    "em",
+    "por",
+    "pelo",
+    "pela",
+    "ao",
+    "num",
+    "numa",
+    "sem",
+    "até",
+}
 _ARTICLES = {"o", "a", "os", "as", "um", "uma", "uns", "umas"}
 # Words that announce what comes next: "é pro apartamento…", "meu nome…".
-_ANNOUNCERS = {"apartamento", "apto", "ap", "bloco", "número", "nome", "chamo", "sou", "seu", "dona",
-               "meu", "minha"}
+_ANNOUNCERS = {
+    "apartamento",
+    "apto",
+    "ap",
+    "bloco",
+    "número",
+    "nome",
+    "chamo",
+    "sou",
+    "seu",
+    "dona",
+    "meu",
+    "minha",
+}
 # Two-word endings: "meu nome é", "aqui é", "eu sou" ("quem é?" and a bare "é" are whole answers).
-_PAIRS = {("nome", "é"), ("aqui", "é"), ("fala", "é"), ("falando", "é"), ("me", "chamo"), ("eu", "sou"),
-          ("vim", "ver"), ("vim", "visitar"), ("falar", "com")}
+_PAIRS = {
+    ("nome", "é"),
+    ("aqui", "é"),
+    ("fala", "é"),
+    ("falando", "é"),
+    ("me", "chamo"),
+    ("eu", "sou"),
+    ("vim", "ver"),
+    ("vim", "visitar"),
+    ("falar", "com"),
+}
 _LAST_WORDS = _CONNECTORS | _PREPOSITIONS | _ARTICLES | _ANNOUNCERS
 _TRAILING_OPEN = re.compile(r"(,|…|\.\.\.|-)\s*$")
 

@@ -40,8 +40,9 @@ def make_speech_config(
     which needs no region; otherwise key and region come from the arguments or
     from AZURE_SPEECH_KEY / AZURE_SPEECH_REGION.
     """
-    creds = credentials("speech-to-text", "stt", key=key, region=region, host=host,
-                        error=SttConfigError)
+    creds = credentials(
+        "speech-to-text", "stt", key=key, region=region, host=host, error=SttConfigError
+    )
 
     def configure(config: Any) -> None:
         config.speech_recognition_language = language
@@ -123,7 +124,9 @@ class AzureStt:
     async def _run_blocking(self, fn: Callable[[], T]) -> T:
         return await self._threads.run(fn)
 
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
+    async def transcribe(
+        self, pcm: bytes, sample_rate: int, hint: SttHint | None = None
+    ) -> Transcript:
         # Azure gets no prompt or choices here: the hint is for Whisper-family backends.
         check_pcm(pcm, sample_rate)
         _check_rate(sample_rate)

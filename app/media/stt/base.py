@@ -76,7 +76,8 @@ class SttConfigError(ConfigurationError, ValueError):
 class SpeechToText(Protocol):
     name: str
 
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript: ...
+    async def transcribe(
+        self, pcm: bytes, sample_rate: int, hint: SttHint | None = None
+    ) -> Transcript: ...
 
     async def aclose(self) -> None: ...
-

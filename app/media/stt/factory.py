@@ -25,14 +25,19 @@ def build_stt(cfg: SttSettings) -> SpeechToText | None:
         from app.media.stt.whisper import WhisperStt  # CTranslate2
 
         whisper = WhisperStt(
-            workers=cfg.whisper_workers, threads=cfg.whisper_threads,
-            max_queue=cfg.whisper_max_queue, language=cfg.language.split("-")[0].lower(),
-            prompt=cfg.prompt, choice_margin=cfg.choice_margin, choice_floor=cfg.choice_floor,
+            workers=cfg.whisper_workers,
+            threads=cfg.whisper_threads,
+            max_queue=cfg.whisper_max_queue,
+            language=cfg.language.split("-")[0].lower(),
+            prompt=cfg.prompt,
+            choice_margin=cfg.choice_margin,
+            choice_floor=cfg.choice_floor,
             name=cfg.name or "whisper",
         )
         # The backend bounds its own queue; the wrapper adds the timeout and the log line.
-        return LimitedStt(whisper, max_concurrency=whisper.workers + whisper.max_queue,
-                          timeout_s=cfg.timeout_s)
+        return LimitedStt(
+            whisper, max_concurrency=whisper.workers + whisper.max_queue, timeout_s=cfg.timeout_s
+        )
     if cfg.backend == "openai":
         from app.media.stt.openai_compat import OpenAICompatStt  # the openai SDK
 
@@ -64,15 +69,24 @@ def check_stt(cfg: SttSettings) -> None:
     imported and no model loaded (`portaria check-config`). Raises SttConfigError."""
     name = cfg.name or cfg.backend
     if cfg.backend == "openai":
-        openai_api.api_key("stt", name, cfg.base_url, None, cfg.api_key_env, cfg.require_api_key,
-                           SttConfigError)
+        openai_api.api_key(
+            "stt", name, cfg.base_url, None, cfg.api_key_env, cfg.require_api_key, SttConfigError
+        )
     elif cfg.backend == "azure":
-        credentials("speech-to-text", "stt", key=None, region=cfg.azure_region,
-                    host=cfg.azure_host, error=SttConfigError)
+        credentials(
+            "speech-to-text",
+            "stt",
+            key=None,
+            region=cfg.azure_region,
+            host=cfg.azure_host,
+            error=SttConfigError,
+        )
     elif cfg.backend == "whisper":
         if importlib.util.find_spec("ctranslate2") is None:
-            raise SttConfigError(f"stt backend {name!r} (Whisper base): the ctranslate2 package "
-                                 "is not installed (`make venv` installs it)")
+            raise SttConfigError(
+                f"stt backend {name!r} (Whisper base): the ctranslate2 package "
+                "is not installed (`make venv` installs it)"
+            )
         try:
             ensure_model(WHISPER_BASE)
         except ModelError as exc:

@@ -42,7 +42,9 @@ class LimitedStt:
         self.max_concurrency = max_concurrency
         self.timeout_s = timeout_s
 
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
+    async def transcribe(
+        self, pcm: bytes, sample_rate: int, hint: SttHint | None = None
+    ) -> Transcript:
         t0 = time.monotonic()
         admission = Admission(asked=t0)
         outcome = "error"

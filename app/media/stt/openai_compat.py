@@ -40,8 +40,9 @@ class OpenAICompatStt:
         timeout_s: float = 4.0,
         name: str = "openai",
     ) -> None:
-        key = openai_api.api_key("stt", name, base_url, api_key, api_key_env, require_api_key,
-                                 SttConfigError)
+        key = openai_api.api_key(
+            "stt", name, base_url, api_key, api_key_env, require_api_key, SttConfigError
+        )
         self.name = name
         self.base_url = base_url
         self.model = model
@@ -53,7 +54,9 @@ class OpenAICompatStt:
         self._limits = CallLimits(timeout_s, error=SttConfigError)
         self._client = openai_api.client(base_url, key, timeout_s)
 
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
+    async def transcribe(
+        self, pcm: bytes, sample_rate: int, hint: SttHint | None = None
+    ) -> Transcript:
         check_pcm(pcm, sample_rate, AUDIOSOCKET_RATES)
         if audio_seconds(pcm, sample_rate) < MIN_AUDIO_S:
             return Transcript(text="", latency_s=0.0, backend=self.name)

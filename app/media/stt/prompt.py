@@ -1,4 +1,6 @@
-"""The Whisper prompt that lists the building: the dialog builds it, Whisper-family backends read it.
+"""The Whisper prompt that lists the building.
+
+The dialog builds it, Whisper-family backends read it.
 
 Its own module, free of SDKs, because the dialog imports it (app/dialog/hints.py)
 and must not load a recognizer's client library to build a string.
@@ -12,8 +14,9 @@ from collections.abc import Iterable
 MAX_PROMPT_CHARS = 600
 
 
-def directory_prompt(names: Iterable[str], numbers: Iterable[str] = (),
-                     max_chars: int = MAX_PROMPT_CHARS) -> str:
+def directory_prompt(
+    names: Iterable[str], numbers: Iterable[str] = (), max_chars: int = MAX_PROMPT_CHARS
+) -> str:
     """A Whisper prompt listing residents' names and apartment numbers, so rare surnames
     come back spelled right and numbers come back as the building writes them ("501").
 

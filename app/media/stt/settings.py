@@ -68,5 +68,7 @@ class SttSettings(BaseModel):
     @classmethod
     def _removed(cls, v: object) -> None:
         raise PydanticCustomError(
-            "removed", "this setting was removed (our endpointer always cuts utterances, Azure's "
-            "continuous recognition is gone): delete the line")
+            "removed",
+            "this setting was removed (our endpointer always cuts utterances, Azure's "
+            "continuous recognition is gone): delete the line",
+        )

@@ -83,7 +83,9 @@ class WhisperStt:
         window_frames: int | None = None,
         name: str = "whisper",
     ) -> None:
-        """Loads the model (~1 s); SttConfigError naming the package when it is missing or corrupt."""
+        """Loads the model (~1 s).
+
+        SttConfigError, naming the package, when it is missing or corrupt."""
         self.name = name
         self.workers = workers or default_workers()
         self.threads = threads or max(1, (os.cpu_count() or 2) // self.workers)
@@ -98,25 +100,38 @@ class WhisperStt:
             model_dir = ensure_model(WHISPER_BASE, models_root)
         except ModelError as exc:
             raise SttConfigError(f"stt backend {name!r} (Whisper base): {exc}") from exc
-        self.engine = WhisperEngine(model_dir, threads=self.threads, workers=self.workers, language=language)
+        self.engine = WhisperEngine(
+            model_dir, threads=self.threads, workers=self.workers, language=language
+        )
         self.load_s = time.monotonic() - t0
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="whisper")
         self._in_flight = 0
-        log.info("whisper.loaded", load_ms=round(self.load_s * 1000), workers=self.workers, threads=self.threads)
+        log.info(
+            "whisper.loaded",
+            load_ms=round(self.load_s * 1000),
+            workers=self.workers,
+            threads=self.threads,
+        )
 
-    async def transcribe(self, pcm: bytes, sample_rate: int, hint: SttHint | None = None) -> Transcript:
+    async def transcribe(
+        self, pcm: bytes, sample_rate: int, hint: SttHint | None = None
+    ) -> Transcript:
         check_pcm(pcm, sample_rate, AUDIOSOCKET_RATES)
         if audio_seconds(pcm, sample_rate) < MIN_AUDIO_S:
             return Transcript(text="", latency_s=0.0, backend=self.name)
         if self._in_flight >= self.workers + self.max_queue:
-            raise SttError(f"stt backend {self.name!r}: busy ({self._in_flight} utterances in flight)")
+            raise SttError(
+                f"stt backend {self.name!r}: busy ({self._in_flight} utterances in flight)"
+            )
         job = _Job()
         t0 = time.monotonic()
         self._in_flight += 1
         STT_QUEUE.set(self._in_flight)
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, self._run, job, pcm, sample_rate, hint or SttHint(), t0)
+            return await loop.run_in_executor(
+                self._pool, self._run, job, pcm, sample_rate, hint or SttHint(), t0
+            )
         except asyncio.CancelledError:
             job.cancelled = True  # still queued: skipped; already running: its result is dropped
             raise
@@ -135,13 +150,23 @@ class WhisperStt:
             result = self._choose(encoded, content, pcm, rate, hint)
             mode = "choice"
         else:
-            result = self._free(encoded, content, audio_seconds(pcm, rate), hint.prompt or self.prompt)
+            result = self._free(
+                encoded, content, audio_seconds(pcm, rate), hint.prompt or self.prompt
+            )
             mode = "free"
         STT_INFERENCE.labels(mode=mode).observe(time.monotonic() - started)
-        return Transcript(text=result[0], latency_s=time.monotonic() - t0, backend=self.name,
-                          choice=result[1], scored=bool(hint.choices), unsure=result[2])
+        return Transcript(
+            text=result[0],
+            latency_s=time.monotonic() - t0,
+            backend=self.name,
+            choice=result[1],
+            scored=bool(hint.choices),
+            unsure=result[2],
+        )
 
-    def _free(self, encoded: object, content: int, audio_s: float, prompt: str | None) -> tuple[str, None, bool]:
+    def _free(
+        self, encoded: object, content: int, audio_s: float, prompt: str | None
+    ) -> tuple[str, None, bool]:
         d = self.engine.transcribe(encoded, audio_s, prompt)
         if not self._is_speech(d):
             return "", None, False
@@ -161,8 +186,9 @@ class WhisperStt:
             return False
         return d.avg_logprob >= REJECT_LOGPROB
 
-    def _choose(self, encoded: object, content: int, pcm: bytes, rate: int,
-                hint: SttHint) -> tuple[str, str | None, bool]:
+    def _choose(
+        self, encoded: object, content: int, pcm: bytes, rate: int, hint: SttHint
+    ) -> tuple[str, str | None, bool]:
         phrases = [p for p, _ in hint.choices]
         meaning = dict(hint.choices)
         # Whisper writes a sentence's first letter in capitals: scored as it would write it.
@@ -171,7 +197,12 @@ class WhisperStt:
         best_phrase, best = ranked[0]
         rival = next((s for p, s in ranked[1:] if meaning[p] != meaning[best_phrase]), None)
         margin = best.mean_logprob - rival.mean_logprob if rival else float("inf")
-        log.debug("whisper.choice", best=best_phrase, logprob=round(best.mean_logprob, 2), margin=round(margin, 2))
+        log.debug(
+            "whisper.choice",
+            best=best_phrase,
+            logprob=round(best.mean_logprob, 2),
+            margin=round(margin, 2),
+        )
         if best.mean_logprob >= self.choice_floor and margin >= self.choice_margin:
             return best_phrase, best_phrase, False
         # Not clearly one of them: free text, marked unsure unless it reads well.

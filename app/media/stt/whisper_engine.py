@@ -84,12 +84,12 @@ def cut_repetition(text: str) -> str:
     norm = [_key(w) for w in words]
     for size in range(1, min(8, len(words) // 2) + 1):
         for start in range(len(words) - 2 * size + 1):
-            chunk = norm[start:start + size]
+            chunk = norm[start : start + size]
             repeats, pos = 1, start + size
-            while norm[pos:pos + size] == chunk:
+            while norm[pos : pos + size] == chunk:
                 repeats, pos = repeats + 1, pos + size
             if repeats > (2 if size == 1 else 1):
-                return " ".join(words[:start + size]).rstrip(",;:")
+                return " ".join(words[: start + size]).rstrip(",;:")
     return text
 
 
@@ -100,7 +100,9 @@ def _key(text: str) -> str:
 class WhisperEngine:
     """The model loaded once; every method blocks (run it on a worker thread)."""
 
-    def __init__(self, model_dir: Path, *, threads: int = 2, workers: int = 1, language: str = "pt") -> None:
+    def __init__(
+        self, model_dir: Path, *, threads: int = 2, workers: int = 1, language: str = "pt"
+    ) -> None:
         import ctranslate2  # deferred: ~0.3 s to import, only when this backend is chosen
         import tokenizers
         from faster_whisper.feature_extractor import FeatureExtractor
@@ -108,13 +110,22 @@ class WhisperEngine:
         self._ct2 = ctranslate2
         cfg = json.loads((model_dir / "config.json").read_text())
         self.model = ctranslate2.models.Whisper(
-            str(model_dir), device="cpu", compute_type="int8", inter_threads=workers, intra_threads=threads)
+            str(model_dir),
+            device="cpu",
+            compute_type="int8",
+            inter_threads=workers,
+            intra_threads=threads,
+        )
         self._features = FeatureExtractor(feature_size=int(cfg.get("num_mel_bins", 80)))
         self._tok = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.eot = self._special("<|endoftext|>")
         self.sot_prev = self._special("<|startofprev|>")
-        self.sot_sequence = [self._special("<|startoftranscript|>"), self._special(f"<|{language}|>"),
-                             self._special("<|transcribe|>"), self._special("<|notimestamps|>")]
+        self.sot_sequence = [
+            self._special("<|startoftranscript|>"),
+            self._special(f"<|{language}|>"),
+            self._special("<|transcribe|>"),
+            self._special("<|notimestamps|>"),
+        ]
 
     def _special(self, token: str) -> int:
         tid = self._tok.token_to_id(token)
@@ -143,7 +154,7 @@ class WhisperEngine:
         content = len(audio) // HOP
         frames = min(window or content + PAD_FRAMES, FULL_WINDOW)
         frames += frames % 2  # the encoder halves the frame count
-        audio = np.pad(audio[:frames * HOP], (0, max(0, frames * HOP - len(audio))))
+        audio = np.pad(audio[: frames * HOP], (0, max(0, frames * HOP - len(audio))))
         feats = self._features(audio, padding=0)[:, :frames]
         return np.ascontiguousarray(feats[None, :, :], dtype=np.float32), min(content, frames)
 
@@ -158,8 +169,13 @@ class WhisperEngine:
         start = prefix + self.sot_sequence
         budget = min(MAX_NEW_TOKENS, 6 + int(TOKENS_PER_S * audio_s))
         result = self.model.generate(
-            encoded, [start], beam_size=1, max_length=len(start) + budget, return_scores=True,
-            return_no_speech_prob=True, suppress_blank=True,
+            encoded,
+            [start],
+            beam_size=1,
+            max_length=len(start) + budget,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
         )[0]
         ids = [i for i in result.sequences_ids[0] if i < self.eot]
         n = len(ids)
@@ -173,7 +189,9 @@ class WhisperEngine:
         # No end-of-text token: align appends its own and reports nothing for it.
         token_lists = [self.encode_text(" " + p.strip()) for p in phrases]
         batch = np.asarray(encoded)
-        repeated = self._ct2.StorageView.from_array(np.ascontiguousarray(np.repeat(batch, len(phrases), axis=0)))
+        repeated = self._ct2.StorageView.from_array(
+            np.ascontiguousarray(np.repeat(batch, len(phrases), axis=0))
+        )
         results = self.model.align(repeated, self.sot_sequence, token_lists, content_frames // 2)
         out = []
         for phrase, r in zip(phrases, results):

@@ -57,8 +57,9 @@ def _attr(value: str) -> str:
     return '"' + escape(value, {'"': "&quot;"}) + '"'
 
 
-def build_ssml(text: str, *, voice: str, rate: str = "0%", pitch: str = "0%",
-               lang: str = "pt-BR") -> str:
+def build_ssml(
+    text: str, *, voice: str, rate: str = "0%", pitch: str = "0%", lang: str = "pt-BR"
+) -> str:
     """The SSML document for one phrase; text and attributes are XML-escaped.
 
     Pure, so it is tested without the SDK. Phrases come from config and from the
@@ -120,8 +121,9 @@ class AzureTts:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         name: str = "azure",
     ) -> None:
-        self._creds = credentials("text-to-speech", "tts", key=key, region=region, host=host,
-                                  error=TtsConfigError)
+        self._creds = credentials(
+            "text-to-speech", "tts", key=key, region=region, host=host, error=TtsConfigError
+        )
         # Concurrency is SdkThreads': a slot is freed when the SDK's thread returns.
         self._limits = CallLimits(timeout_s, error=TtsConfigError)
         if max_concurrency < 1:
@@ -158,8 +160,9 @@ class AzureTts:
 
     def build_synthesizer(self, synth_rate: int) -> Any:
         """Everything short of the network. `audio_config=None`: audio stays in the result."""
-        return speechsdk.SpeechSynthesizer(speech_config=self.config_for(synth_rate),
-                                           audio_config=None)
+        return speechsdk.SpeechSynthesizer(
+            speech_config=self.config_for(synth_rate), audio_config=None
+        )
 
     def ssml(self, text: str) -> str:
         return build_ssml(text, voice=self.voice, rate=self.rate, pitch=self.pitch)
@@ -210,7 +213,8 @@ class AzureTts:
         try:
             async with self._limits.call():
                 audio, error = await self._threads.run(
-                    lambda: self._speak_blocking(ssml, synth_rate, job))
+                    lambda: self._speak_blocking(ssml, synth_rate, job)
+                )
         except Expired:
             job.stop()
             log.warning("tts.error", backend=self.name, error="timeout", timeout_s=self.timeout_s)

@@ -16,7 +16,9 @@ class TextToSpeech(Protocol):
 
     @property
     def voice_key(self) -> str:
-        """Everything besides the text that changes the audio (backend, voice, rate...): part of the cache key."""
+        """Everything besides the text that changes the audio (backend, voice, rate...).
+
+        Part of the cache key."""
         ...
 
     async def synthesize(self, text: str, sample_rate: int) -> bytes:

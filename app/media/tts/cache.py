@@ -22,7 +22,9 @@ log = structlog.get_logger(__name__)
 
 
 class CachedTts:
-    def __init__(self, backend: TextToSpeech, cache_dir: Path | None, memory_bytes: int = 64 * 2**20) -> None:
+    def __init__(
+        self, backend: TextToSpeech, cache_dir: Path | None, memory_bytes: int = 64 * 2**20
+    ) -> None:
         self.backend = backend
         self.name = backend.name
         self._dir = cache_dir
@@ -82,8 +84,12 @@ class CachedTts:
             t0 = time.perf_counter()
             pcm = await self.backend.synthesize(text, sample_rate)
             self.misses += 1
-            log.info("tts_synthesized", backend=self.backend.name, chars=len(text),
-                     latency_ms=round((time.perf_counter() - t0) * 1000, 1))
+            log.info(
+                "tts_synthesized",
+                backend=self.backend.name,
+                chars=len(text),
+                latency_ms=round((time.perf_counter() - t0) * 1000, 1),
+            )
             self._write_disk(k, pcm)
             self._remember(k, pcm)
             fut.set_result(pcm)

@@ -40,8 +40,9 @@ class CondominiumSpeech:
     phrases: Mapping[str, str]
 
 
-def build_backend(cfg: TtsSettings, kokoro_voice: str | None = None,
-                  kokoro_speed: float | None = None) -> TextToSpeech:
+def build_backend(
+    cfg: TtsSettings, kokoro_voice: str | None = None, kokoro_speed: float | None = None
+) -> TextToSpeech:
     """Raises TtsConfigError (naming the env var or field) when a cloud backend cannot work,
     and TtsError when espeak-ng is not installed. Kokoro without its model is refused
     with one error line, and espeak-ng speaks instead."""
@@ -49,26 +50,39 @@ def build_backend(cfg: TtsSettings, kokoro_voice: str | None = None,
         from app.media.tts.azure import AzureTts  # the Azure Speech SDK
 
         return AzureTts(
-            voice=cfg.azure_voice, rate=cfg.azure_rate, pitch=cfg.azure_pitch,
-            region=cfg.azure_region, host=cfg.azure_host,
-            timeout_s=cfg.timeout_s, max_concurrency=cfg.max_concurrency,
+            voice=cfg.azure_voice,
+            rate=cfg.azure_rate,
+            pitch=cfg.azure_pitch,
+            region=cfg.azure_region,
+            host=cfg.azure_host,
+            timeout_s=cfg.timeout_s,
+            max_concurrency=cfg.max_concurrency,
         )
     if cfg.backend == "openai":
         from app.media.tts.openai_tts import OpenAITts  # the openai SDK
 
         return OpenAITts(
-            base_url=cfg.base_url, model=cfg.model, voice=cfg.openai_voice,
-            speed=cfg.openai_speed, response_format=cfg.openai_response_format,
-            instructions=cfg.openai_instructions, api_key_env=cfg.api_key_env,
+            base_url=cfg.base_url,
+            model=cfg.model,
+            voice=cfg.openai_voice,
+            speed=cfg.openai_speed,
+            response_format=cfg.openai_response_format,
+            instructions=cfg.openai_instructions,
+            api_key_env=cfg.api_key_env,
             require_api_key=cfg.require_api_key,
-            timeout_s=cfg.timeout_s, max_concurrency=cfg.max_concurrency,
+            timeout_s=cfg.timeout_s,
+            max_concurrency=cfg.max_concurrency,
         )
     if cfg.backend == "kokoro":
         from app.media.tts.kokoro import KokoroTts  # numpy, ONNX Runtime when loaded
 
         try:
-            return KokoroTts(kokoro_voice or cfg.kokoro_voice, kokoro_speed or cfg.kokoro_speed,
-                             threads=cfg.kokoro_threads, priority=cfg.kokoro_priority)
+            return KokoroTts(
+                kokoro_voice or cfg.kokoro_voice,
+                kokoro_speed or cfg.kokoro_speed,
+                threads=cfg.kokoro_threads,
+                priority=cfg.kokoro_priority,
+            )
         except (ModelError, TtsError) as exc:
             log.error("tts_kokoro_refused", error=str(exc), speaking_with="espeak-ng")
     # espeak keeps its own concurrency default: its limit is CPU cores, not a
@@ -90,15 +104,20 @@ def _kokoro(backend: TextToSpeech) -> KokoroTts | None:
 
 def _cached(backend: TextToSpeech, cfg: TtsSettings, sub: str = "") -> CachedTts:
     folder = Path(cfg.cache_dir).expanduser()
-    return CachedTts(backend, folder / sub if sub else folder, memory_bytes=cfg.memory_cache_mb * 2**20)
+    return CachedTts(
+        backend, folder / sub if sub else folder, memory_bytes=cfg.memory_cache_mb * 2**20
+    )
 
 
 def build_tts(cfg: TtsSettings) -> CachedTts:
     return _cached(build_backend(cfg), cfg)
 
 
-def build_voice(cfg: TtsSettings, condominiums: Mapping[str, CondominiumSpeech] | None = None,
-                base: Voice | None = None) -> Voice:
+def build_voice(
+    cfg: TtsSettings,
+    condominiums: Mapping[str, CondominiumSpeech] | None = None,
+    base: Voice | None = None,
+) -> Voice:
     """The app's voice, with a sub-voice per condominium (`Voice.for_condominium`).
 
     `base`: the voice a reload replaces (same `tts:` settings, reload refuses a
@@ -109,28 +128,42 @@ def build_voice(cfg: TtsSettings, condominiums: Mapping[str, CondominiumSpeech] 
     else:
         primary = build_tts(cfg)
         # espeak-ng beside any other voice, in its own cache: it answers in ~20 ms.
-        fallback = None if isinstance(primary.backend, EspeakTts) else _cached(EspeakTts(), cfg, "espeak-fallback")
+        fallback = (
+            None
+            if isinstance(primary.backend, EspeakTts)
+            else _cached(EspeakTts(), cfg, "espeak-fallback")
+        )
     kokoro = _kokoro(primary.backend)
     deadline = cfg.reply_deadline_s or None
     root = base or Voice(primary, fallback, deadline_s=deadline, numbers=cfg.numbers)
     by_key: dict[str, CachedTts] = {primary.voice_key: primary}
     health: dict[str, Health] = {primary.voice_key: root.health}
-    for old in (base.condominiums.values() if base else ()):
+    for old in base.condominiums.values() if base else ():
         by_key.setdefault(old.primary.voice_key, old.primary)
         health.setdefault(old.primary.voice_key, old.health)
     condominium_voices: dict[str, Voice] = {}
     for key, c in (condominiums or {}).items():
         tts = primary
         if kokoro is not None and (c.voice.name or c.voice.speed):
-            backend = type(kokoro)(c.voice.name or cfg.kokoro_voice,
-                                   c.voice.speed or cfg.kokoro_speed, engine=kokoro.engine)
+            backend = type(kokoro)(
+                c.voice.name or cfg.kokoro_voice,
+                c.voice.speed or cfg.kokoro_speed,
+                engine=kokoro.engine,
+            )
             if backend.voice_key not in by_key:
-                by_key[backend.voice_key] = CachedTts(backend, primary.cache_dir,
-                                                      memory_bytes=cfg.memory_cache_mb * 2**20)
+                by_key[backend.voice_key] = CachedTts(
+                    backend, primary.cache_dir, memory_bytes=cfg.memory_cache_mb * 2**20
+                )
             tts = by_key[backend.voice_key]
         condominium_voices[key] = Voice(
-            tts, fallback, root.cooldown_s, deadline_s=deadline, numbers=c.voice.numbers or cfg.numbers,
-            phrasebook=Phrasebook(c.phrases), health=health.setdefault(tts.voice_key, Health()))
+            tts,
+            fallback,
+            root.cooldown_s,
+            deadline_s=deadline,
+            numbers=c.voice.numbers or cfg.numbers,
+            phrasebook=Phrasebook(c.phrases),
+            health=health.setdefault(tts.voice_key, Health()),
+        )
     # One assignment: a call starting now sees the old set or the new one, never half.
     root.condominiums = condominium_voices
     return root
@@ -141,16 +174,30 @@ def check_tts(cfg: TtsSettings) -> None:
     found without building the backend: no SDK is imported and no model loaded
     (`portaria check-config`). Raises TtsConfigError."""
     if cfg.backend == "azure":
-        credentials("text-to-speech", "tts", key=None, region=cfg.azure_region,
-                    host=cfg.azure_host, error=TtsConfigError)
+        credentials(
+            "text-to-speech",
+            "tts",
+            key=None,
+            region=cfg.azure_region,
+            host=cfg.azure_host,
+            error=TtsConfigError,
+        )
     elif cfg.backend == "openai":
-        openai_api.api_key("tts", "openai", cfg.base_url, None, cfg.api_key_env,
-                           cfg.require_api_key, TtsConfigError)
+        openai_api.api_key(
+            "tts",
+            "openai",
+            cfg.base_url,
+            None,
+            cfg.api_key_env,
+            cfg.require_api_key,
+            TtsConfigError,
+        )
     elif cfg.backend == "kokoro":
         where = "tts backend 'kokoro' (espeak-ng would speak instead)"
         if importlib.util.find_spec("onnxruntime") is None:
-            raise TtsConfigError(f"{where}: the onnxruntime package is not installed "
-                                 "(`make venv` installs it)")
+            raise TtsConfigError(
+                f"{where}: the onnxruntime package is not installed (`make venv` installs it)"
+            )
         try:
             ensure_model(KOKORO_VOICES)
             ensure_model(KOKORO_82M)

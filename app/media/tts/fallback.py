@@ -46,9 +46,17 @@ class Health:
 
 
 class Voice:
-    def __init__(self, primary: CachedTts, fallback: CachedTts | None = None, cooldown_s: float = 30.0,
-                 *, deadline_s: float | None = None, numbers: NumberStyle = "cardinal",
-                 phrasebook: Phrasebook | None = None, health: Health | None = None) -> None:
+    def __init__(
+        self,
+        primary: CachedTts,
+        fallback: CachedTts | None = None,
+        cooldown_s: float = 30.0,
+        *,
+        deadline_s: float | None = None,
+        numbers: NumberStyle = "cardinal",
+        phrasebook: Phrasebook | None = None,
+        health: Health | None = None,
+    ) -> None:
         self.primary = primary
         self.fallback = fallback
         self.cooldown_s = cooldown_s
@@ -59,7 +67,9 @@ class Voice:
         # Per-condominium voices (own voice, speed, numbers, phrases), same fallback.
         self.condominiums: dict[str, Voice] = {}
         self.deadline_misses = 0
-        self.waits: deque[float] = deque(maxlen=1000)  # seconds a caller waited per segment (benches)
+        self.waits: deque[float] = deque(
+            maxlen=1000
+        )  # seconds a caller waited per segment (benches)
 
     def for_condominium(self, key: str) -> Voice:
         return self.condominiums.get(key, self)
@@ -71,7 +81,9 @@ class Voice:
     def primary_failed(self, error: str) -> None:
         """Start the cooldown now (e.g. the start-up prewarm found the cloud down)."""
         self.health.down_until = time.monotonic() + self.cooldown_s
-        log.warning("tts_primary_down", backend=self.primary.name, error=error, cooldown_s=self.cooldown_s)
+        log.warning(
+            "tts_primary_down", backend=self.primary.name, error=error, cooldown_s=self.cooldown_s
+        )
 
     def spoken(self, text: str) -> str:
         return speech_text(text, self.numbers)
@@ -83,7 +95,9 @@ class Voice:
         text = self.spoken(text)
         if self.fallback is not None and self.primary_down:
             cached = self.primary.cached(text, sample_rate)
-            return cached if cached is not None else await self.fallback.synthesize(text, sample_rate)
+            return (
+                cached if cached is not None else await self.fallback.synthesize(text, sample_rate)
+            )
         try:
             return await self.primary.synthesize(text, sample_rate)
         except TtsError as exc:
@@ -101,7 +115,9 @@ class Voice:
         done.set_result(pcm)
         return done
 
-    async def _in_time(self, job: asyncio.Future[bytes], text: str, rate: int, wait_s: float) -> bytes:
+    async def _in_time(
+        self, job: asyncio.Future[bytes], text: str, rate: int, wait_s: float
+    ) -> bytes:
         """The primary's audio if it comes within `wait_s`, else the fallback's."""
         if job.done() or self.fallback is None or self.deadline_s is None:
             return await job
@@ -119,8 +135,12 @@ class Voice:
             if not spare.done():
                 spare.add_done_callback(_consume)
 
-    async def speak(self, leg: MediaLeg, text: str, on_ready: Callable[[], None] | None = None) -> tuple[bool, float | None]:
-        """Play `text` on `leg`, segment by segment: (played to the end, when its first frame went out)."""
+    async def speak(
+        self, leg: MediaLeg, text: str, on_ready: Callable[[], None] | None = None
+    ) -> tuple[bool, float | None]:
+        """Play `text` on `leg`, segment by segment.
+
+        Returns (played to the end, when its first frame went out)."""
         rate = leg.sample_rate
         segments = self.phrasebook.segments(text)
         # All at once: cached ones are ready now, the rest queue on the engine in order.

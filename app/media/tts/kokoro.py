@@ -63,7 +63,9 @@ def load_vocab() -> dict[str, int]:
 def load_voice(path: Path) -> Audio:
     raw = np.fromfile(path, dtype="<f4")
     if raw.size != MAX_PHONEMES * STYLE_DIM:
-        raise ModelError(f"voice file {path} has {raw.size} floats, expected {MAX_PHONEMES}×{STYLE_DIM}")
+        raise ModelError(
+            f"voice file {path} has {raw.size} floats, expected {MAX_PHONEMES}×{STYLE_DIM}"
+        )
     return raw.reshape(MAX_PHONEMES, STYLE_DIM)
 
 
@@ -85,7 +87,9 @@ class KokoroEngine:
     _shared: ClassVar[dict[tuple[int, str, str], KokoroEngine]] = {}
     _shared_lock = threading.Lock()
 
-    def __init__(self, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> None:
+    def __init__(
+        self, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle"
+    ) -> None:
         """Raises ModelError (naming the package) when the model is missing or corrupt."""
         import onnxruntime as ort  # deferred: ~0.2 s to import, only when Kokoro is chosen
 
@@ -99,16 +103,23 @@ class KokoroEngine:
         # Spinning threads burn a core between requests: on 2 shared cores that is
         # the pacer's and the recognizer's time.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro",
-                                        initializer=_lower_priority, initargs=(priority,))
+        self._pool = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="kokoro",
+            initializer=_lower_priority,
+            initargs=(priority,),
+        )
         try:
             self._session = self._pool.submit(
-                ort.InferenceSession, str(model), opts, providers=["CPUExecutionProvider"]).result()
+                ort.InferenceSession, str(model), opts, providers=["CPUExecutionProvider"]
+            ).result()
         except Exception as exc:  # onnxruntime raises its own types for a bad file
             raise ModelError(f"kokoro: cannot load {model}: {exc}".splitlines()[0]) from exc
 
     @classmethod
-    def shared(cls, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> KokoroEngine:
+    def shared(
+        cls, threads: int = 2, models_root: Path | None = None, priority: Priority = "idle"
+    ) -> KokoroEngine:
         """One engine per process (and settings): reloads and tests reuse it."""
         key = (threads, str(models_root or models_dir()), priority)
         with cls._shared_lock:
@@ -119,7 +130,9 @@ class KokoroEngine:
 
     def voice(self, name: str) -> Audio:
         if name not in KOKORO_VOICE_NAMES:
-            raise ModelError(f"unknown Kokoro voice {name!r} (have {', '.join(KOKORO_VOICE_NAMES)})")
+            raise ModelError(
+                f"unknown Kokoro voice {name!r} (have {', '.join(KOKORO_VOICE_NAMES)})"
+            )
         return load_voice(self.voices_dir / f"{name}.bin")
 
     def tokens(self, phonemes: str) -> list[int]:
@@ -127,35 +140,46 @@ class KokoroEngine:
 
     def infer(self, tokens: list[int], style: Audio, speed: float) -> Audio:
         """24 kHz float audio for up to MAX_PHONEMES tokens; blocking, any thread."""
-        out = self._session.run(None, {
-            "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
-            "style": style[min(len(tokens), MAX_PHONEMES - 1)][None, :],
-            "speed": np.array([speed], dtype=np.float32),
-        })
+        out = self._session.run(
+            None,
+            {
+                "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
+                "style": style[min(len(tokens), MAX_PHONEMES - 1)][None, :],
+                "speed": np.array([speed], dtype=np.float32),
+            },
+        )
         audio: Audio = out[0].reshape(-1)
         return audio
 
     def render(self, tokens: list[int], style: Audio, speed: float) -> bytes:
         """s16le PCM at 24 kHz for any number of tokens; blocking, any thread."""
-        pieces = [self.infer(tokens[i:i + MAX_PHONEMES], style, speed)
-                  for i in range(0, len(tokens), MAX_PHONEMES)]
+        pieces = [
+            self.infer(tokens[i : i + MAX_PHONEMES], style, speed)
+            for i in range(0, len(tokens), MAX_PHONEMES)
+        ]
         audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         return (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
-    def speak(self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int) -> bytes:
+    def speak(
+        self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int
+    ) -> bytes:
         """Text to s16le PCM at `rate`; blocking, any thread."""
         tokens = self.tokens(phonemizer.phonemize_sync(text))
         if not tokens:
             raise TtsError(f"kokoro: nothing to say in {text!r}")
         return trim_silence(resample(self.render(tokens, style, speed), KOKORO_RATE, rate), rate)
 
-    async def run(self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int) -> bytes:
+    async def run(
+        self, phonemizer: EspeakPhonemizer, text: str, style: Audio, speed: float, rate: int
+    ) -> bytes:
         """`speak` on the inference thread, one phrase at a time in the order asked.
         All of it, not only inference: espeak-ng started from the loop's thread would
         fork a large process there and run at normal priority, and resampling takes a
         few ms; each showed up as pacing jitter."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self.speak, phonemizer, text, style, speed, rate)
+        return await loop.run_in_executor(
+            self._pool, self.speak, phonemizer, text, style, speed, rate
+        )
 
 
 class KokoroTts:
@@ -163,8 +187,15 @@ class KokoroTts:
 
     name = "kokoro"
 
-    def __init__(self, voice: str = "pm_alex", speed: float = 1.0, engine: KokoroEngine | None = None,
-                 threads: int = 2, models_root: Path | None = None, priority: Priority = "idle") -> None:
+    def __init__(
+        self,
+        voice: str = "pm_alex",
+        speed: float = 1.0,
+        engine: KokoroEngine | None = None,
+        threads: int = 2,
+        models_root: Path | None = None,
+        priority: Priority = "idle",
+    ) -> None:
         """Raises ModelError (naming the package) when the model or voice is missing or
         corrupt, TtsError when espeak-ng (the phonemizer) is not installed."""
         self.engine = engine or KokoroEngine.shared(threads, models_root, priority)

@@ -19,11 +19,52 @@ NumberStyle = Literal["cardinal", "digits"]
 
 # All-caps words that really are spelled out when spoken. Any other all-caps word
 # with a vowel is read as a word ("SIM" → "sim", "PORTARIA" → "portaria").
-ACRONYMS = frozenset({
-    "CPF", "CNPJ", "RG", "CEP", "CNH", "INSS", "IPTU", "IPVA", "FGTS", "DF", "RJ", "SP", "MG",
-    "PR", "RS", "SC", "BA", "PE", "CE", "PA", "AM", "GO", "ES", "MT", "MS", "PB", "RN", "AL",
-    "SE", "PI", "MA", "TO", "RO", "RR", "AP", "AC", "TV", "DVD", "USB", "PM", "ONG", "UPA",
-})
+ACRONYMS = frozenset(
+    {
+        "CPF",
+        "CNPJ",
+        "RG",
+        "CEP",
+        "CNH",
+        "INSS",
+        "IPTU",
+        "IPVA",
+        "FGTS",
+        "DF",
+        "RJ",
+        "SP",
+        "MG",
+        "PR",
+        "RS",
+        "SC",
+        "BA",
+        "PE",
+        "CE",
+        "PA",
+        "AM",
+        "GO",
+        "ES",
+        "MT",
+        "MS",
+        "PB",
+        "RN",
+        "AL",
+        "SE",
+        "PI",
+        "MA",
+        "TO",
+        "RO",
+        "RR",
+        "AP",
+        "AC",
+        "TV",
+        "DVD",
+        "USB",
+        "PM",
+        "ONG",
+        "UPA",
+    }
+)
 
 # Abbreviations, matched case-insensitively as whole words (the dot is optional
 # where a bare word cannot mean anything else).
@@ -43,10 +84,32 @@ _ABBREV = [(re.compile(rf"(?<!\w){pat}(?!\w)", re.IGNORECASE), word) for pat, wo
 
 # A block or tower letter is said by its name: "bloco E" is "bloco é", not "bloco i".
 LETTER_NAMES = {
-    "A": "á", "B": "bê", "C": "cê", "D": "dê", "E": "é", "F": "éfe", "G": "gê", "H": "agá",
-    "I": "i", "J": "jota", "K": "cá", "L": "éle", "M": "ême", "N": "êne", "O": "ó", "P": "pê",
-    "Q": "quê", "R": "érre", "S": "ésse", "T": "tê", "U": "u", "V": "vê", "W": "dáblio",
-    "X": "xis", "Y": "ípsilon", "Z": "zê",
+    "A": "á",
+    "B": "bê",
+    "C": "cê",
+    "D": "dê",
+    "E": "é",
+    "F": "éfe",
+    "G": "gê",
+    "H": "agá",
+    "I": "i",
+    "J": "jota",
+    "K": "cá",
+    "L": "éle",
+    "M": "ême",
+    "N": "êne",
+    "O": "ó",
+    "P": "pê",
+    "Q": "quê",
+    "R": "érre",
+    "S": "ésse",
+    "T": "tê",
+    "U": "u",
+    "V": "vê",
+    "W": "dáblio",
+    "X": "xis",
+    "Y": "ípsilon",
+    "Z": "zê",
 }
 _BLOCK = re.compile(r"\b(bloco|torre|casa)\s+([A-Za-z])\b(?![\w'])", re.IGNORECASE)
 # "12B", "12-B": an apartment number glued to its block letter.
@@ -60,7 +123,9 @@ _DIGIT_NAMES = ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete"
 
 
 def number_words(digits: str, style: NumberStyle = "cardinal") -> str:
-    """"501" → "quinhentos e um" (or "cinco zero um"); a leading zero is always read digit by digit."""
+    """ "501" → "quinhentos e um" (or "cinco zero um").
+
+    A leading zero is always read digit by digit."""
     if style == "digits" or (len(digits) > 1 and digits.startswith("0")) or len(digits) > 9:
         return " ".join(_DIGIT_NAMES[int(d)] for d in digits)
     # num2words writes "mil, duzentos e um"; spoken Portuguese has no pause there.

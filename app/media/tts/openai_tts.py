@@ -52,8 +52,9 @@ class OpenAITts:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         name: str = "openai",
     ) -> None:
-        key = openai_api.api_key("tts", name, base_url, api_key, api_key_env, require_api_key,
-                                 TtsConfigError)
+        key = openai_api.api_key(
+            "tts", name, base_url, api_key, api_key_env, require_api_key, TtsConfigError
+        )
         self._limits = CallLimits(timeout_s, max_concurrency, error=TtsConfigError)
         self.name = name
         self.base_url = base_url
@@ -76,8 +77,9 @@ class OpenAITts:
             return b""
         where = f"tts backend {self.name!r} ({self.base_url}, model {self.model})"
         if len(text) > MAX_INPUT_CHARS:
-            raise TtsError(f"{where}: text of {len(text)} characters is over the API's "
-                           f"{MAX_INPUT_CHARS}")
+            raise TtsError(
+                f"{where}: text of {len(text)} characters is over the API's {MAX_INPUT_CHARS}"
+            )
         try:
             async with self._limits.call():
                 resp = await self._client.audio.speech.create(

@@ -20,8 +20,17 @@ _CLAUSE = re.compile(r"([^,.!?;:…—]+)([,.!?;:…—]*\s*)")
 # misaki's mapping of espeak-ng's tied diphthongs/affricates to Kokoro's one-symbol
 # phonemes; any other tie is just removed.
 _TIED = (
-    ("a^ɪ", "I"), ("a^ʊ", "W"), ("d^z", "ʣ"), ("d^ʒ", "ʤ"), ("e^ɪ", "A"), ("o^ʊ", "O"),
-    ("ə^ʊ", "Q"), ("s^s", "S"), ("t^s", "ʦ"), ("t^ʃ", "ʧ"), ("ɔ^ɪ", "Y"),
+    ("a^ɪ", "I"),
+    ("a^ʊ", "W"),
+    ("d^z", "ʣ"),
+    ("d^ʒ", "ʤ"),
+    ("e^ɪ", "A"),
+    ("o^ʊ", "O"),
+    ("ə^ʊ", "Q"),
+    ("s^s", "S"),
+    ("t^s", "ʦ"),
+    ("t^ʃ", "ʧ"),
+    ("ɔ^ɪ", "Y"),
 )
 
 
@@ -45,20 +54,28 @@ class EspeakPhonemizer:
     def __init__(self, voice: str = "pt-br") -> None:
         exe = shutil.which("espeak-ng")
         if exe is None:
-            raise TtsError("kokoro: the espeak-ng program is not installed (apt-get install espeak-ng)")
+            raise TtsError(
+                "kokoro: the espeak-ng program is not installed (apt-get install espeak-ng)"
+            )
         self._exe = exe
         self.voice = voice
 
     def _ipa_lines_sync(self, lines: list[str]) -> list[str]:
         try:
-            proc = subprocess.run([self._exe, "-q", "-v", self.voice, "--ipa", "--tie=^"],
-                                  input="\n".join(lines).encode() + b"\n", capture_output=True,
-                                  check=False, timeout=10)  # a stuck espeak-ng must not hold the engine
+            proc = subprocess.run(
+                [self._exe, "-q", "-v", self.voice, "--ipa", "--tie=^"],
+                input="\n".join(lines).encode() + b"\n",
+                capture_output=True,
+                check=False,
+                timeout=10,
+            )  # a stuck espeak-ng must not hold the engine
         except subprocess.TimeoutExpired:
             raise TtsError("kokoro: espeak-ng gave no phonemes within 10 s") from None
         if proc.returncode != 0:
-            raise TtsError(f"kokoro: espeak-ng exit {proc.returncode}: "
-                           f"{proc.stderr.decode(errors='replace').strip()}")
+            raise TtsError(
+                f"kokoro: espeak-ng exit {proc.returncode}: "
+                f"{proc.stderr.decode(errors='replace').strip()}"
+            )
         return [ln for ln in proc.stdout.decode().splitlines() if ln.strip()]
 
     def phonemize_sync(self, text: str) -> str:
@@ -76,4 +93,6 @@ class EspeakPhonemizer:
 
 
 def _join(lines: list[str], clauses: list[tuple[str, str]]) -> str:
-    return " ".join(_kokoro_symbols(ipa) + punct for ipa, (_, punct) in zip(lines, clauses, strict=True))
+    return " ".join(
+        _kokoro_symbols(ipa) + punct for ipa, (_, punct) in zip(lines, clauses, strict=True)
+    )

@@ -39,7 +39,9 @@ _UNKNOWN = "QQunknownQQ"  # stands for a value only the call will know
 class Segment:
     text: str
     pause_ms: int  # silence to play before it
-    dynamic: bool  # a value known only during the call (prewarmed only when the directory predicts it)
+    dynamic: (
+        bool  # a value known only during the call (prewarmed only when the directory predicts it)
+    )
 
 
 def sentences(text: str) -> list[str]:
@@ -55,14 +57,16 @@ def _pause_after(text: str) -> int:
     return PAUSE_MS["inside"]
 
 
-def _cut(template_sentence: str, values: Mapping[str, str], dynamic: frozenset[str]) -> list[tuple[str, bool]]:
+def _cut(
+    template_sentence: str, values: Mapping[str, str], dynamic: frozenset[str]
+) -> list[tuple[str, bool]]:
     """[(text, dynamic)] pieces of one template sentence, cut around its dynamic values."""
     pieces: list[tuple[str, bool]] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(template_sentence):
         if m.group(1) not in dynamic:
             continue
-        pieces.append((template_sentence[pos:m.start()].format_map(values), False))
+        pieces.append((template_sentence[pos : m.start()].format_map(values), False))
         pieces.append((values[m.group(1)], True))
         pos = m.end()
     pieces.append((template_sentence[pos:].format_map(values), False))
@@ -86,7 +90,7 @@ class Template:
         self.dynamic = DYNAMIC.get(name, frozenset()) & set(self.fields)
         pattern, pos, seen = "", 0, set()
         for m in _PLACEHOLDER.finditer(text):
-            pattern += re.escape(text[pos:m.start()])
+            pattern += re.escape(text[pos : m.start()])
             key = m.group(1)
             pattern += f"(?P={key})" if key in seen else f"(?P<{key}>.+?)"
             seen.add(key)
@@ -137,5 +141,7 @@ class Phrasebook:
         placeholder = {k: _UNKNOWN for k in template.fields}
         out: set[str] = set()
         for v in values:
-            out.update(s.text for s in template.segments({**placeholder, **v}) if _UNKNOWN not in s.text)
+            out.update(
+                s.text for s in template.segments({**placeholder, **v}) if _UNKNOWN not in s.text
+            )
         return out

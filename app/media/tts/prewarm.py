@@ -35,8 +35,9 @@ class Prewarmer:
         self.done = asyncio.Event()
         await asyncio.gather(*(_warm(v, texts[:urgent], sample_rate) for v, texts in jobs))
         rest = [(v, texts[urgent:]) for v, texts in jobs]
-        self._task = asyncio.get_running_loop().create_task(self._background(rest, sample_rate),
-                                                            name="tts-prewarm")
+        self._task = asyncio.get_running_loop().create_task(
+            self._background(rest, sample_rate), name="tts-prewarm"
+        )
 
     async def _background(self, jobs: Sequence[Job], sample_rate: int) -> None:
         t0, n = time.monotonic(), 0

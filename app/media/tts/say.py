@@ -27,10 +27,21 @@ async def say(settings: Settings, args: argparse.Namespace) -> str:
         tts = tts.model_copy(update={"backend": "espeak"})
     elif args.voice is not None or args.speed is not None:
         tts = tts.model_copy(update={"backend": "kokoro"})
-    own = condo.voice.model_copy(update={k: v for k, v in (("name", args.voice), ("speed", args.speed))
-                                         if v is not None and v != ESPEAK})
-    voice = build_voice(tts, {key: CondominiumSpeech(CondominiumVoice.model_validate(own.model_dump()),
-                                                     condo.phrases.model_dump())}).for_condominium(key)
+    own = condo.voice.model_copy(
+        update={
+            k: v
+            for k, v in (("name", args.voice), ("speed", args.speed))
+            if v is not None and v != ESPEAK
+        }
+    )
+    voice = build_voice(
+        tts,
+        {
+            key: CondominiumSpeech(
+                CondominiumVoice.model_validate(own.model_dump()), condo.phrases.model_dump()
+            )
+        },
+    ).for_condominium(key)
     rate = args.rate or settings.media.sample_rate
     t0 = time.perf_counter()
     pcm = b""
@@ -45,8 +56,10 @@ async def say(settings: Settings, args: argparse.Namespace) -> str:
         w.setframerate(rate)
         w.writeframes(pcm)
     spoken = " | ".join(voice.spoken(s.text) for s in segments)
-    return (f"{out}: {len(pcm) / 2 / rate:.2f} s at {rate} Hz, {voice.primary.voice_key}, "
-            f"{len(segments)} segment(s), made in {took:.2f} s\n  said: {spoken}")
+    return (
+        f"{out}: {len(pcm) / 2 / rate:.2f} s at {rate} Hz, {voice.primary.voice_key}, "
+        f"{len(segments)} segment(s), made in {took:.2f} s\n  said: {spoken}"
+    )
 
 
 def main(settings: Settings, args: argparse.Namespace) -> int:

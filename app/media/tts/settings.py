@@ -114,14 +114,18 @@ class TtsSettings(BaseModel):
     @classmethod
     def _check_rate(cls, v: str) -> str:
         if not _RATE.match(v):
-            raise ValueError(f"{v!r} is not an SSML prosody rate (e.g. '0%', '+10%', '1.2', 'slow')")
+            raise ValueError(
+                f"{v!r} is not an SSML prosody rate (e.g. '0%', '+10%', '1.2', 'slow')"
+            )
         return v
 
     @field_validator("azure_pitch")
     @classmethod
     def _check_pitch(cls, v: str) -> str:
         if not _PITCH.match(v):
-            raise ValueError(f"{v!r} is not an SSML prosody pitch (e.g. '0%', '-2st', '+20Hz', 'low')")
+            raise ValueError(
+                f"{v!r} is not an SSML prosody pitch (e.g. '0%', '-2st', '+20Hz', 'low')"
+            )
         return v
 
     @field_validator("azure_voice")

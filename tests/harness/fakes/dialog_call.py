@@ -35,8 +35,9 @@ class ScriptedCall:
     async def play_audio(self, role: Role, pcm: bytes, sample_rate: int) -> bool:
         return True
 
-    async def listen(self, role: Role, timeout: float, transcribe: bool = True,
-                     hint: SttHint | None = None) -> Input:
+    async def listen(
+        self, role: Role, timeout: float, transcribe: bool = True, hint: SttHint | None = None
+    ) -> Input:
         if role == "resident":
             return Input("speech", text="Sim.")
         if not self.visitor_says:
@@ -70,13 +71,15 @@ class ScriptedCall:
         return [text for role, text in self.said if role == "visitor"]
 
 
-async def converse(directory: Directory, visitor_says: list[str],
-                   condo: CondominiumSettings | None = None) -> tuple[ScriptedCall, Conversation]:
+async def converse(
+    directory: Directory, visitor_says: list[str], condo: CondominiumSettings | None = None
+) -> tuple[ScriptedCall, Conversation]:
     """Run one visitor call to its end; the call shows what was said and dialed, the
     conversation whom the gate settled on."""
     condo = condo or CondominiumSettings(reassure_every_s=0)
     call = ScriptedCall(list(visitor_says))
-    conv = Conversation(call=call, condo=condo, directory=directory,
-                        extractor=RuleExtractor(directory), audit=None)
+    conv = Conversation(
+        call=call, condo=condo, directory=directory, extractor=RuleExtractor(directory), audit=None
+    )
     await run_visitor(conv)
     return call, conv

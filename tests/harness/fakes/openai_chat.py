@@ -115,14 +115,20 @@ class ScriptedChatServer(LoopbackServer):
         problem = _check(body)
         if problem:
             return _error(400, problem)
-        reply = self._script.popleft() if self._script else ChatReply.error(
-            500, "scripted server: no reply left in the script")
+        reply = (
+            self._script.popleft()
+            if self._script
+            else ChatReply.error(500, "scripted server: no reply left in the script")
+        )
         if reply.delay_s > 0 and self._closing is not None:
             # Ends early when the server shuts down: no test waits on a client that gave up.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), reply.delay_s)
-        answer = (_error(reply.status, reply.message) if reply.status != 200
-                  else JSONResponse(_completion(body, reply.text, len(self.requests))))
+        answer = (
+            _error(reply.status, reply.message)
+            if reply.status != 200
+            else JSONResponse(_completion(body, reply.text, len(self.requests)))
+        )
         return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
 
     def app(self) -> Starlette:
@@ -137,16 +143,27 @@ def _check(body: dict[str, Any]) -> str | None:
     if not isinstance(messages, list) or not messages:
         return "[] is too short - 'messages'"
     for i, m in enumerate(messages):
-        if not isinstance(m, dict) or m.get("role") not in ("system", "developer", "user", "assistant"):
+        if not isinstance(m, dict) or m.get("role") not in (
+            "system",
+            "developer",
+            "user",
+            "assistant",
+        ):
             return f"Invalid value for 'messages[{i}].role'."
     fmt = body.get("response_format")
     if fmt is not None:
-        if not isinstance(fmt, dict) or fmt.get("type") not in ("text", "json_object", "json_schema"):
+        if not isinstance(fmt, dict) or fmt.get("type") not in (
+            "text",
+            "json_object",
+            "json_schema",
+        ):
             return "Invalid value for 'response_format.type'."
         said = " ".join(str(m.get("content", "")) for m in messages).lower()
         if fmt["type"] == "json_object" and "json" not in said:
-            return ("'messages' must contain the word 'json' in some form, to use "
-                    "'response_format' of type 'json_object'.")
+            return (
+                "'messages' must contain the word 'json' in some form, to use "
+                "'response_format' of type 'json_object'."
+            )
     return None
 
 
@@ -158,12 +175,14 @@ def _completion(body: dict[str, Any], content: str, n: int) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body["model"],
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content, "refusal": None},
-            "logprobs": None,
-            "finish_reason": "stop",
-        }],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
         "usage": {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,

@@ -166,20 +166,26 @@ class ScriptedTranscriptionServer(LoopbackServer):
                 params = w.getparams()
         except (wave.Error, EOFError) as exc:
             return _error(400, f"Invalid file format: {exc}")
-        self.uploads.append(Upload(
-            fields=fields,
-            filename=upload.filename or "",
-            content_type=upload.content_type or "",
-            sample_rate=params.framerate,
-            channels=params.nchannels,
-            sample_width=params.sampwidth,
-            frames=params.nframes,
-            authorization=auth,
-        ))
+        self.uploads.append(
+            Upload(
+                fields=fields,
+                filename=upload.filename or "",
+                content_type=upload.content_type or "",
+                sample_rate=params.framerate,
+                channels=params.nchannels,
+                sample_width=params.sampwidth,
+                frames=params.nframes,
+                authorization=auth,
+            )
+        )
         duration_s = params.nframes / params.framerate
         keyed = [Reply(text=t) for lo, hi, t in self.by_duration if lo <= duration_s < hi]
-        reply = keyed[0] if keyed else self._script.popleft() if self._script else Reply.error(
-            500, "scripted server: no reply left in the script"
+        reply = (
+            keyed[0]
+            if keyed
+            else self._script.popleft()
+            if self._script
+            else Reply.error(500, "scripted server: no reply left in the script")
         )
         if reply.delay_s > 0 and self._closing is not None:
             # Ends early when the server shuts down, so a test never waits for a delay
@@ -197,10 +203,15 @@ class ScriptedTranscriptionServer(LoopbackServer):
         if fmt == "text":
             return PlainTextResponse(reply.text)
         if fmt == "verbose_json":
-            return JSONResponse({
-                "task": "transcribe", "language": fields.get("language", ""),
-                "duration": duration_s, "text": reply.text, "segments": [],
-            })
+            return JSONResponse(
+                {
+                    "task": "transcribe",
+                    "language": fields.get("language", ""),
+                    "duration": duration_s,
+                    "text": reply.text,
+                    "segments": [],
+                }
+            )
         return JSONResponse({"text": reply.text})
 
     # --- asyncio use -------------------------------------------------------

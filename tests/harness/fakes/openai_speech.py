@@ -33,8 +33,14 @@ from tests.harness.fakes.openai_server import Reply as _ErrorReply
 from tests.harness.fakes.stall import Stall, stalled
 
 PCM_RATE = 24000
-FORMATS = {"mp3": "audio/mpeg", "opus": "audio/opus", "aac": "audio/aac", "flac": "audio/flac",
-           "wav": "audio/wav", "pcm": "audio/pcm"}
+FORMATS = {
+    "mp3": "audio/mpeg",
+    "opus": "audio/opus",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "pcm": "audio/pcm",
+}
 # What this fake can produce without an encoder.
 _PRODUCED = {"pcm", "wav"}
 
@@ -50,9 +56,16 @@ def wav_bytes(pcm: bytes, rate: int = PCM_RATE, *, streamed: bool = False) -> by
     starts sending before it knows the length does."""
     data_size = 0xFFFFFFFF if streamed else len(pcm)
     riff_size = 0xFFFFFFFF if streamed else 36 + len(pcm)
-    return (b"RIFF" + struct.pack("<I", riff_size) + b"WAVE"
-            + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
-            + b"data" + struct.pack("<I", data_size) + pcm)
+    return (
+        b"RIFF"
+        + struct.pack("<I", riff_size)
+        + b"WAVE"
+        + b"fmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+        + b"data"
+        + struct.pack("<I", data_size)
+        + pcm
+    )
 
 
 @dataclass(frozen=True)
@@ -113,16 +126,20 @@ class ScriptedSpeechServer(LoopbackServer):
             if not body.get(required):
                 return _error(400, f"Missing required parameter: '{required}'.", required)
         if len(str(body["input"])) > 4096:
-            return _error(400, "string too long. Expected a string with maximum length 4096.",
-                          "input")
+            return _error(
+                400, "string too long. Expected a string with maximum length 4096.", "input"
+            )
         fmt = body.get("response_format", "mp3")
         if fmt not in FORMATS:
             return _error(400, f"Invalid value: '{fmt}'.", "response_format")
         speed = body.get("speed", 1.0)
         if not isinstance(speed, (int, float)) or not 0.25 <= speed <= 4.0:
             return _error(400, f"{speed} is not in [0.25, 4.0].", "speed")
-        reply = self._script.popleft() if self._script else SpeechReply(
-            status=500, message="scripted server: no reply left in the script")
+        reply = (
+            self._script.popleft()
+            if self._script
+            else SpeechReply(status=500, message="scripted server: no reply left in the script")
+        )
         if reply.delay_s > 0 and self._closing is not None:
             # Ends early when the server shuts down: no test waits for a delay
             # whose client already gave up.

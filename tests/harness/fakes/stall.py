@@ -55,8 +55,12 @@ async def stalled(reply: Response, stall: Stall, closing: asyncio.Event | None) 
         body = b" " * _JSON_LEAD + body
     headers = {k: v for k, v in reply.headers.items() if k != "content-length"}
     headers["content-length"] = str(len(body))
-    return StreamingResponse(_body(body, stall, closing), status_code=reply.status_code,
-                             headers=headers, media_type=reply.media_type)
+    return StreamingResponse(
+        _body(body, stall, closing),
+        status_code=reply.status_code,
+        headers=headers,
+        media_type=reply.media_type,
+    )
 
 
 async def _body(body: bytes, stall: Stall, closing: asyncio.Event | None) -> AsyncIterator[bytes]:
@@ -68,5 +72,5 @@ async def _body(body: bytes, stall: Stall, closing: asyncio.Event | None) -> Asy
         if closing is None or closing.is_set():
             yield body[i:]  # shutting down: finish at once
             return
-        yield body[i:i + 1]
+        yield body[i : i + 1]
         await hold(closing, TRICKLE_EVERY_S)

@@ -30,9 +30,13 @@ from typing import Self
 from tests.harness.fakes.stall import HOLD_S, TRICKLE_EVERY_S, Stall, hold
 
 _WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
-_TRICKLED_PAYLOAD = (b"Path: turn.start\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     b"X-RequestId: 0123456789abcdef0123456789abcdef\r\n\r\n"
-                     + b'{"context": {"serviceTag": "' + b"x" * 8192 + b'"}}')
+_TRICKLED_PAYLOAD = (
+    b"Path: turn.start\r\nContent-Type: application/json; charset=utf-8\r\n"
+    b"X-RequestId: 0123456789abcdef0123456789abcdef\r\n\r\n"
+    + b'{"context": {"serviceTag": "'
+    + b"x" * 8192
+    + b'"}}'
+)
 
 
 def accept_key(key: bytes) -> bytes:
@@ -96,17 +100,26 @@ class StallingWebSocket:
 
     async def _stall(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request = await reader.readuntil(b"\r\n\r\n")
-        # Whatever the SDK sends from now on is read and dropped, so it never blocks on a full buffer.
+        # Whatever the SDK sends from now on is read and dropped, so it never blocks on a full
+        # buffer.
         drain = asyncio.create_task(self._discard(reader))
         try:
             if self.stall is Stall.NO_ANSWER:
                 self.stalled += 1
                 await hold(self._closing, HOLD_S)
                 return
-            key = next((line.split(b":", 1)[1] for line in request.split(b"\r\n")
-                        if line.lower().startswith(b"sec-websocket-key:")), b"")
-            writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                         b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept_key(key) + b"\r\n\r\n")
+            key = next(
+                (
+                    line.split(b":", 1)[1]
+                    for line in request.split(b"\r\n")
+                    if line.lower().startswith(b"sec-websocket-key:")
+                ),
+                b"",
+            )
+            writer.write(
+                b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept_key(key) + b"\r\n\r\n"
+            )
             await writer.drain()
             if self.stall is Stall.HEADERS_ONLY:
                 self.stalled += 1
