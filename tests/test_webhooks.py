@@ -20,7 +20,8 @@ from pydantic import ValidationError
 
 from app.bus import EventBus
 from app.config import ConfigError, parse_config
-from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher, parse_retry_after
+from app.webhooks.dispatcher import WebhookDispatcher, build_dispatcher
+from app.webhooks.receiver import parse_retry_after
 from app.webhooks.settings import WebhookSettings
 from app.webhooks.signing import sign, verify_signature
 from tests.harness.gate import Gate

@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import math
 import time
-import uuid
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -27,63 +22,13 @@ import structlog
 from app.bus import BusEvent, EventBus, Subscription
 from app.config import ConfigError
 from app.metrics import BACKEND_ERRORS
-from app.webhooks.settings import SECRET_ENV, WebhookSettings, redact_url
+from app.webhooks.receiver import Delivery, Receiver, is_timeout, parse_retry_after
+from app.webhooks.settings import SECRET_ENV, WebhookSettings
 from app.webhooks.signing import sign
 
 log = structlog.get_logger(__name__)
 
 USER_AGENT = "Portaria-Webhooks/1"
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One event for the receivers: the id and body stay the same across retries."""
-
-    id: str
-    kind: str
-    call_id: str | None
-    body: bytes
-
-    @classmethod
-    def of(cls, ev: BusEvent) -> Delivery:
-        did = str(uuid.uuid4())
-        payload = {
-            "id": did,
-            "type": ev.kind,
-            "ts": ev.ts,
-            "call_id": ev.call_id,
-            "condominium": ev.condominium,
-            "data": ev.data,
-        }
-        # default=str: a bus payload value JSON cannot encode must not kill the pump.
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode(
-            "utf-8"
-        )
-        return cls(did, ev.kind, ev.call_id, body)
-
-
-class Receiver:
-    """One URL: its queue, its worker and its own counters."""
-
-    def __init__(self, index: int, url: str, queue_size: int) -> None:
-        self.url = url
-        self.label = (
-            f"#{index} {redact_url(url)}"  # logs never show path/query: they may hold tokens
-        )
-        self.queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=queue_size)
-        self.delivered = self.failed = self.dropped = self.retried = 0
-        self.task: asyncio.Task[None] | None = None
-
-    def offer(self, d: Delivery) -> bool:
-        """Queue `d`; False when the oldest waiting delivery had to be dropped for it."""
-        dropped = False
-        if self.queue.full():
-            self.queue.get_nowait()
-            self.queue.task_done()  # keeps queue.join() (the drain in stop()) accurate
-            self.dropped += 1
-            dropped = True
-        self.queue.put_nowait(d)
-        return not dropped
 
 
 class WebhookDispatcher:
@@ -257,7 +202,7 @@ class WebhookDispatcher:
                 status, retry_after = None, None
                 error = type(exc).__name__
                 BACKEND_ERRORS.labels(
-                    backend="webhook", kind="timeout" if _is_timeout(exc) else "connect"
+                    backend="webhook", kind="timeout" if is_timeout(exc) else "connect"
                 ).inc()
             if status is not None and 200 <= status < 300:
                 r.delivered += 1
@@ -316,24 +261,6 @@ class WebhookDispatcher:
         async with asyncio.timeout(self.settings.timeout_s):
             async with self._client.stream("POST", r.url, content=d.body, headers=headers) as resp:
                 return resp.status_code, parse_retry_after(resp.headers.get("Retry-After"))
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError, IndexError):
-            return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, (TimeoutError, httpx.TimeoutException))
 
 
 def missing_secret_error(settings: WebhookSettings) -> ConfigError:
