@@ -1,34 +1,59 @@
-"""The pt-BR words the rules look for (being split by topic; see the modules)."""
+"""The pt-BR words the rules look for, as said at a Brazilian condominium's gate.
 
-from app.dialog.nlu.lexicon.intents import (
-    Cue as Cue,
-    INTENT_CUES as INTENT_CUES,
-    NOT_CUES as NOT_CUES,
-    NUMBER_OWNERS as NUMBER_OWNERS,
-    PLATE_WORDS as PLATE_WORDS,
-    APP_NUMBERS as APP_NUMBERS,
-    VISITOR_CUES as VISITOR_CUES,
-    AT_CLAUSE_START as AT_CLAUSE_START,
-    VISITOR_SUFFIXES as VISITOR_SUFFIXES,
-    VISITOR_ARRIVED as VISITOR_ARRIVED,
-    RELATIONS as RELATIONS,
-    RESIDENT_CUES as RESIDENT_CUES,
-    WEAK_RESIDENT_CUES as WEAK_RESIDENT_CUES,
-    RESIDENT_SUFFIXES as RESIDENT_SUFFIXES,
-    ARTICLES as ARTICLES,
-    FORMAL_TITLES as FORMAL_TITLES,
-    HONORIFICS as HONORIFICS,
-    PARTICLES as PARTICLES,
-    KEYPAD_CUES as KEYPAD_CUES,
-    FILLERS as FILLERS,
-    NUMBER_WORDS as NUMBER_WORDS,
-    REPLY_WORDS as REPLY_WORDS,
-    NOT_NAMES as NOT_NAMES,
-    VAGUE as VAGUE,
-    COMMON_WORD_SURNAMES as COMMON_WORD_SURNAMES,
-    ROLES as ROLES,
-    GENERIC_PEOPLE as GENERIC_PEOPLE,
-    FEMININE_ROLES as FEMININE_ROLES,
-    ROLE_STOPS as ROLE_STOPS,
-    CLAUSE_OPENERS as CLAUSE_OPENERS,
+Written plain (accents allowed); the rules normalize them. One module per kind of
+table; they are all re-exported here so that the rules read them as `lx.NAME`
+whichever table they sit in.
+"""
+
+from app.dialog.nlu.lexicon.fillers import CLAUSE_OPENERS, FILLERS, NOT_NAMES, REPLY_WORDS, VAGUE
+from app.dialog.nlu.lexicon.intents import INTENT_CUES, KEYPAD_CUES, NOT_CUES, Cue
+from app.dialog.nlu.lexicon.name_cues import (
+    ARTICLES,
+    AT_CLAUSE_START,
+    COMMON_WORD_SURNAMES,
+    FORMAL_TITLES,
+    HONORIFICS,
+    PARTICLES,
+    RELATIONS,
+    RESIDENT_CUES,
+    RESIDENT_SUFFIXES,
+    VISITOR_ARRIVED,
+    VISITOR_CUES,
+    VISITOR_SUFFIXES,
+    WEAK_RESIDENT_CUES,
 )
+from app.dialog.nlu.lexicon.numbers import APP_NUMBERS, NUMBER_OWNERS, NUMBER_WORDS, PLATE_WORDS
+from app.dialog.nlu.lexicon.roles import FEMININE_ROLES, GENERIC_PEOPLE, ROLE_STOPS, ROLES
+
+__all__ = [
+    "APP_NUMBERS",
+    "ARTICLES",
+    "AT_CLAUSE_START",
+    "CLAUSE_OPENERS",
+    "COMMON_WORD_SURNAMES",
+    "FEMININE_ROLES",
+    "FILLERS",
+    "FORMAL_TITLES",
+    "GENERIC_PEOPLE",
+    "HONORIFICS",
+    "INTENT_CUES",
+    "KEYPAD_CUES",
+    "NOT_CUES",
+    "NOT_NAMES",
+    "NUMBER_OWNERS",
+    "NUMBER_WORDS",
+    "PARTICLES",
+    "PLATE_WORDS",
+    "RELATIONS",
+    "REPLY_WORDS",
+    "RESIDENT_CUES",
+    "RESIDENT_SUFFIXES",
+    "ROLES",
+    "ROLE_STOPS",
+    "VAGUE",
+    "VISITOR_ARRIVED",
+    "VISITOR_CUES",
+    "VISITOR_SUFFIXES",
+    "WEAK_RESIDENT_CUES",
+    "Cue",
+]
