@@ -11,7 +11,7 @@ out of the reply, so the pieces around it are among these.
 from __future__ import annotations
 
 from app.config import CondominiumSettings
-from app.dialog.visitor_flow import options_text
+from app.dialog.visitor_questions import options_text
 from app.directory.directory import Directory
 from app.directory.numbers import ApartmentRef
 from app.media.tts.phrasebook import Phrasebook, sentences

@@ -19,10 +19,18 @@ from app.dialog.context import Conversation
 from app.dialog.hints import CONFIRM_HINT, read_reply, visitor_hint
 from app.dialog.keypad_flow import collect_by_keypad
 from app.dialog.nlu import Reply, classify_confirmation
-from app.dialog.nlu.model import Slot, VisitState
+from app.dialog.nlu.model import VisitState
 from app.dialog.ports import Input, SttHint
 from app.dialog.resident_flow import ResidentOutcome, reach_resident
 from app.dialog.session import ConversationState, TurnState
+from app.dialog.visitor_questions import (
+    accept,
+    needs_confirming,
+    next_question,
+    question_for_missing,
+    reread_apartment,
+    slot_asked,
+)
 from app.directory.directory import Resolution
 from app.directory.model import Apartment, Resident, ResidentMatch
 from app.directory.numbers import ApartmentRef
@@ -117,7 +125,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
                 log.info("switching_to_keypad", reason="not_understood")
                 return await collect_by_keypad(conv)
             await _say(
-                conv, _question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand
+                conv, question_for_missing(conv) if heard.kind == "timeout" else p.didnt_understand
             )
             continue
         not_understood = 0
@@ -132,7 +140,7 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
                     )
                     conv.visit.confirm("apartment")
                 else:
-                    _accept(conv, pending_confirm)
+                    accept(conv, pending_confirm)
                     pin(
                         conv.visit,
                         Resolution("ok", (pending_confirm,), (pending_confirm.apartment,)),
@@ -173,17 +181,17 @@ async def _collect_by_voice(conv: Conversation) -> bool | None:
             continue
         # A name the recognizer may have taken from its prompt is confirmed, never acted on.
         sure = not heard.unsure
-        question = _next_question(conv, res, sure)
+        question = next_question(conv, res, sure)
         if question is None:
             return True
-        if _needs_confirming(conv, res, sure):
+        if needs_confirming(conv, res, sure):
             pending_confirm = res.matches[0]
-        elif _reread_apartment(conv, res):
+        elif reread_apartment(conv, res):
             pending_confirm = res.apartments[0]
         if res.status == "ambiguous":
             asked = res
         # Tell the extractor what we asked: a bare "Paulo" answering "your name?" is the visitor.
-        conv.visit.awaiting = _slot_asked(conv, question)
+        conv.visit.awaiting = slot_asked(conv, question)
         await _say(conv, question)
     return None
 
@@ -203,91 +211,6 @@ class _Undo:
         conv.visit = copy.deepcopy(self.visit)
         conv.apartment, conv.resident = self.apartment, self.resident
         return self.pending_confirm, self.asked, self.not_understood
-
-
-def _slot_asked(conv: Conversation, question: str) -> Slot | None:
-    p = conv.phrases
-    if question == p.ask_name:
-        return "visitor_name"
-    if question in (p.ask_apartment, p.ask_everything) or question.startswith(
-        p.apartment_not_found[:12]
-    ):
-        return "apartment"
-    if question.startswith(p.ask_choice[:10]):
-        return "resident_name"
-    return None
-
-
-def _accept(conv: Conversation, m: ResidentMatch) -> None:
-    conv.apartment, conv.resident = m.apartment, m.resident
-
-
-def _needs_confirming(conv: Conversation, res: Resolution, sure: bool) -> bool:
-    if res.status != "ok" or not res.matches or conv.resident is not None:
-        return False
-    return res.confirm or res.reread or (not sure and conv.visit.resident_name is not None)
-
-
-def _reread_apartment(conv: Conversation, res: Resolution) -> bool:
-    return (
-        res.reread
-        and res.status == "apartment_only"
-        and len(res.apartments) == 1
-        and conv.apartment is None
-    )
-
-
-def _next_question(conv: Conversation, res: Resolution, sure: bool = True) -> str | None:
-    """What to ask next, or None when everything needed is known."""
-    p, visit = conv.phrases, conv.visit
-    if res.status == "ok" and res.matches:
-        m = res.matches[0]
-        if _needs_confirming(conv, res, sure):
-            return p.confirm_match.format(resident=m.resident.name, apartment=m.apartment.label())
-        _accept(conv, m)
-    elif _reread_apartment(conv, res):
-        return p.confirm_apartment.format(apartment=res.apartments[0].label())
-    elif res.status == "apartment_only" and len(res.apartments) == 1:
-        conv.apartment, conv.resident = res.apartments[0], None
-    elif res.status == "ambiguous":
-        options = options_text(res)
-        return p.ask_choice.format(options=options)
-    elif res.status == "not_found":
-        if visit.apartment is not None:
-            missing = visit.apartment.number + (
-                f" bloco {visit.apartment.block}" if visit.apartment.block else ""
-            )
-            visit.apartment = None
-            return p.apartment_not_found.format(apartment=missing)
-        name = visit.resident_name or ""
-        visit.resident_name = None
-        return p.resident_not_found.format(name=name)
-    else:
-        return _question_for_missing(conv)
-    if not visit.visitor_name:
-        return p.ask_name
-    return None
-
-
-def options_text(res: Resolution) -> str:
-    """The {options} of ask_choice: whom an ambiguous resolution is between, in the same
-    order that an answer like "a primeira" is read against."""
-    names = [
-        f"{o.resident.name}, do {o.apartment.label()}"
-        if isinstance(o, ResidentMatch)
-        else f"o apartamento {o.label()}"
-        for o in res.offered()
-    ]
-    return " e ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
-
-
-def _question_for_missing(conv: Conversation) -> str:
-    p, v = conv.phrases, conv.visit
-    if conv.apartment is None and v.apartment is None and not v.resident_name:
-        return p.ask_apartment if v.visitor_name else p.ask_everything
-    if not v.visitor_name:
-        return p.ask_name
-    return p.ask_apartment
 
 
 async def _finish(

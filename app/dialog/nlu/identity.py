@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from app.dialog.nlu import lexicon as lx
-from app.dialog.nlu.names import NameSpan
+from app.dialog.nlu.name_words import NameSpan
 from app.dialog.nlu.text import Word, index
 from app.directory.normalize import normalize
 

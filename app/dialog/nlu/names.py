@@ -11,111 +11,33 @@ is never "Simone").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
 from app.dialog.nlu import lexicon as lx
+from app.dialog.nlu.name_words import (
+    MAX_NAME_WORDS,
+    NEVER_NAME,
+    OPENERS,
+    PARTICLES,
+    NameSpan,
+    clause_start,
+    gender_before,
+    is_name_word,
+    norms,
+    read_name,
+)
 from app.dialog.nlu.text import PhraseIndex, Word, index, title
 from app.directory.directory import Directory
-from app.directory.gender import Gender, cue_before
 from app.directory.normalize import canonical_name, normalize
 
-
-def _norms(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(t for w in words for t in normalize(w).split())
-
-
-_PARTICLES = _norms(lx.PARTICLES)
-_SKIP_VISITOR = _norms(lx.ARTICLES)
-_TITLES = _norms(lx.FORMAL_TITLES)
-_RELATIONS = _norms(lx.RELATIONS)
-_SKIP_RESIDENT = _norms((*lx.ARTICLES, *lx.HONORIFICS))
-_OPENERS = _norms(lx.CLAUSE_OPENERS)
+_SKIP_VISITOR = norms(lx.ARTICLES)
+_TITLES = norms(lx.FORMAL_TITLES)
+_RELATIONS = norms(lx.RELATIONS)
+_SKIP_RESIDENT = norms((*lx.ARTICLES, *lx.HONORIFICS))
 _COMMON_SURNAMES = frozenset(canonical_name(w) for w in lx.COMMON_WORD_SURNAMES)
-# Every word of every cue, plus fillers, numbers and replies: never part of a name.
-# "luiza" and "ze" stay names although brand names contain them.
-NEVER_NAME = (
-    (
-        _norms(lx.FILLERS)
-        | _norms(lx.NUMBER_WORDS)
-        | _norms(lx.REPLY_WORDS)
-        | _norms(lx.NOT_NAMES)
-        | _norms(lx.VAGUE)
-        | _norms(lx.INTENT_CUES)
-        | _norms(lx.VISITOR_SUFFIXES)
-        | _norms(lx.VISITOR_ARRIVED)
-        | _norms(lx.RESIDENT_SUFFIXES)
-        | _norms(lx.KEYPAD_CUES)
-        | _norms(lx.HONORIFICS)
-        | _norms(lx.RESIDENT_CUES)
-        | _norms(lx.VISITOR_CUES)
-    )
-    - _PARTICLES
-    - {"luiza", "ze", "james"}
-)
-
-MAX_NAME_WORDS = 4
 _FUZZY_MIN = 85.0  # rapidfuzz ratio for a misheard name word ("Fernada" for "Fernanda")
-
-
-@dataclass(frozen=True)
-class NameSpan:
-    start: int  # word indexes, end exclusive
-    end: int
-    text: str  # as written, title-cased: "Pedro da Silva"
-    strong: bool  # found after a cue (not only by looking it up in the directory)
-    known: bool  # some word of it is a resident's name word
-    # What the word before marks: "a"/"dona"/"da" -> "f", "o"/"seu"/"do" -> "m".
-    gender: Gender | None = None
-
-
-def gender_before(ws: Sequence[Word], start: int) -> Gender | None:
-    """The gender the word right before word `start` marks ("vim ver a Rafaela" -> "f")."""
-    return cue_before([w.norm for w in ws[max(0, start - 1) : start]])
-
-
-def _is_name_word(w: Word, cased: bool) -> bool:
-    """A word that can be (part of) a name; particles only join two of them."""
-    if w.norm in NEVER_NAME or w.norm in _PARTICLES or len(w.norm) < 2 or not w.norm.isalpha():
-        return False
-    # When the recognizer capitalizes names, "sou o entregador" has none.
-    return not cased or w.raw[:1].isupper()
-
-
-def _read_name(ws: Sequence[Word], i: int, cased: bool) -> int:
-    """End index of the name starting at word i (i itself when there is none)."""
-    j, count = i, 0
-    while j < len(ws) and count < MAX_NAME_WORDS:
-        if j > i and ws[j].pause:
-            break
-        w = ws[j]
-        if _is_name_word(w, cased):
-            j, count = j + 1, count + 1
-            continue
-        # "Pedro da Silva" goes on; "João da Vivo", "Ana do 202" stop before the particle.
-        if (
-            count
-            and w.norm in _PARTICLES
-            and j + 1 < len(ws)
-            and not ws[j + 1].pause
-            and _is_name_word(ws[j + 1], cased)
-        ):
-            j += 1
-            continue
-        break
-    return j
-
-
-def _clause_start(ws: Sequence[Word], i: int) -> bool:
-    """Only greetings and fillers before word i in its sentence (or since the last comma)."""
-    for j in range(i - 1, -1, -1):
-        if ws[j + 1].pause:
-            return True
-        if ws[j].norm not in _OPENERS:
-            return False
-    return True
 
 
 class NameFinder:
@@ -126,7 +48,7 @@ class NameFinder:
             for resident in apartment.residents
             for said in (resident.name, *resident.nicknames)  # "Bia" is a name here too
             for token in canonical_name(said).split()
-            if len(token) >= 3 and token not in _PARTICLES
+            if len(token) >= 3 and token not in PARTICLES
         }
         # A name word and a fuzzy look-alike share their first letter: search only those.
         self._by_letter: dict[str, list[str]] = {}
@@ -160,10 +82,10 @@ class NameFinder:
         return hit is not None and hit[0][-1] == token[-1]
 
     def known(self, ws: Sequence[Word], start: int, end: int) -> bool:
-        return any(self.directory_word(w.norm) for w in ws[start:end] if w.norm not in _PARTICLES)
+        return any(self.directory_word(w.norm) for w in ws[start:end] if w.norm not in PARTICLES)
 
     def _span(self, ws: Sequence[Word], start: int, end: int, strong: bool) -> NameSpan:
-        text = title(" ".join(w.raw for w in ws[start:end]), _PARTICLES)
+        text = title(" ".join(w.raw for w in ws[start:end]), PARTICLES)
         return NameSpan(
             start, end, text, strong, self.known(ws, start, end), gender_before(ws, start)
         )
@@ -184,14 +106,14 @@ class NameFinder:
         """
         norms = [w.norm for w in ws]
         for i, cue, _ in self._visitor_cues.find_all(norms):
-            if " ".join(cue) in self._clause_cues and (asked_resident or not _clause_start(ws, i)):
+            if " ".join(cue) in self._clause_cues and (asked_resident or not clause_start(ws, i)):
                 continue
             start = i + len(cue)
             while start < len(ws) and ws[start].norm in _SKIP_VISITOR:
                 start += 1
             titled = start < len(ws) and ws[start].norm in _TITLES
             start += titled  # "sou a doutora Helena", "é a dona Cida"
-            end = _read_name(ws, start, cased) if start < len(ws) else start
+            end = read_name(ws, start, cased) if start < len(ws) else start
             if end > start:
                 span = self._span(ws, start, end, strong=True)
                 # "é a dona Maria das Graças que eu quero ver": a titled resident, not me.
@@ -206,7 +128,7 @@ class NameFinder:
         for i, _cue, _ in self._visitor_suffixes.find_all(norms):
             before_cue = self._name_before(ws, i, cased)
             # "o Pedro aqui": the article may open the clause.
-            if before_cue is not None and _clause_start(
+            if before_cue is not None and clause_start(
                 ws,
                 before_cue.start
                 - (
@@ -222,7 +144,7 @@ class NameFinder:
                 return arrived
         for i in before:
             before_company = self._name_before(ws, i, cased)
-            if before_company is not None and _clause_start(ws, before_company.start):
+            if before_company is not None and clause_start(ws, before_company.start):
                 return before_company
         return None
 
@@ -230,8 +152,8 @@ class NameFinder:
         """ "seu Marcelo, vim ver a Fernanda": recognizers write "seu" for "sou o"; at the
         start of a clause, before a name the building does not know, it is the visitor's."""
         for i, w in enumerate(ws[:-1]):
-            if w.norm == "seu" and _clause_start(ws, i):
-                end = _read_name(ws, i + 1, cased)
+            if w.norm == "seu" and clause_start(ws, i):
+                end = read_name(ws, i + 1, cased)
                 if end > i + 1:
                     span = self._span(ws, i + 1, end, strong=True)
                     return None if span.known else span
@@ -242,15 +164,15 @@ class NameFinder:
     ) -> NameSpan | None:
         """ "Ricardo, cunhado do Thiago", "Gustavo, da Claro": a name opening the turn,
         then after a pause who they are to the resident or whom they work for."""
-        start = next((i for i, w in enumerate(ws) if w.norm not in _OPENERS), None)
+        start = next((i for i, w in enumerate(ws) if w.norm not in OPENERS), None)
         if start is None:
             return None
         if ws[start].norm in _SKIP_VISITOR:
             start += 1
-        end = _read_name(ws, start, cased) if start < len(ws) else start
+        end = read_name(ws, start, cased) if start < len(ws) else start
         if end == start or end + 1 >= len(ws) or not ws[end].pause:
             return None
-        relation = ws[end].norm in _RELATIONS and ws[end + 1].norm in _PARTICLES
+        relation = ws[end].norm in _RELATIONS and ws[end + 1].norm in PARTICLES
         if relation or end in companies:
             return self._span(ws, start, end, strong=True)
         return None
@@ -263,7 +185,7 @@ class NameFinder:
             start = i + len(cue)
             while start < len(ws) and ws[start].norm in _SKIP_RESIDENT:
                 start += 1
-            end = _read_name(ws, start, cased) if start < len(ws) else start
+            end = read_name(ws, start, cased) if start < len(ws) else start
             if end > start and (taken is None or start not in taken):
                 span = self._span(ws, start, end, strong)
                 # "pra hoje", "pra Pedro": a weak cue needs the directory or a capital letter.
@@ -286,12 +208,12 @@ class NameFinder:
             start > 0
             and not ws[start].pause
             and (
-                _is_name_word(ws[start - 1], cased)
+                is_name_word(ws[start - 1], cased)
                 or (
-                    ws[start - 1].norm in _PARTICLES
+                    ws[start - 1].norm in PARTICLES
                     and start < i
                     and start - 1 > 0
-                    and _is_name_word(ws[start - 2], cased)
+                    and is_name_word(ws[start - 2], cased)
                 )
             )
         ):
@@ -317,7 +239,7 @@ class NameFinder:
                 if self.directory_word(ws[j].norm):
                     j += 1
                 elif (
-                    ws[j].norm in _PARTICLES
+                    ws[j].norm in PARTICLES
                     and j + 1 < len(ws)
                     and j + 1 not in taken
                     and not ws[j + 1].pause
@@ -330,7 +252,7 @@ class NameFinder:
                 span = NameSpan(
                     i,
                     j,
-                    title(" ".join(w.raw for w in ws[i:j]), _PARTICLES),
+                    title(" ".join(w.raw for w in ws[i:j]), PARTICLES),
                     strong=False,
                     known=True,
                     gender=gender_before(ws, i),

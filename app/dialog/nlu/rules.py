@@ -14,7 +14,8 @@ from app.dialog.nlu import lexicon as lx
 from app.dialog.nlu.identity import role_identity
 from app.dialog.nlu.lexicon import Cue
 from app.dialog.nlu.model import Extraction, Intent, VisitState
-from app.dialog.nlu.names import NEVER_NAME, NameFinder, NameSpan, gender_before
+from app.dialog.nlu.name_words import NEVER_NAME, NameSpan, gender_before
+from app.dialog.nlu.names import NameFinder
 from app.dialog.nlu.text import PhraseIndex, Word, index, is_cased, title, words
 from app.directory.directory import Directory
 from app.directory.normalize import canonical_name, normalize
