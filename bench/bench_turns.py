@@ -142,7 +142,7 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
 
 async def latency(env: Any, turns: int, tts: str) -> list[dict[str, Any]]:
     rows = []
-    for label, spec in (("with speculation (default)", None), ("without speculation", 0.0)):
+    for label, spec in (("with speculation (0.25 s)", 0.25), ("without speculation", 0.0)):
         async with (
             ScriptedTranscriptionServer([]) as stt,
             started(env, stt, spec, tts) as (gate, rec),
