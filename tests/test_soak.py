@@ -280,7 +280,7 @@ async def test_200_mixed_calls_back_to_back_then_50_at_once_leave_nothing_behind
         )
         print(f"RSS MB: baseline {mem0:.1f}, after back-to-back {mem1:.1f}, after burst {mem2:.1f}")
         svc = g.app
-        assert set(svc.app.held().values()) == {0}, svc.app.held()
+        assert set(svc.app.held().values()) == {0}, (svc.app.held(), svc.app.sessions.bound())
         assert live(Call) == 0 and live(MediaLeg) == 0, (
             "calls or legs still referenced after the soak"
         )

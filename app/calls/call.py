@@ -75,6 +75,7 @@ class Call:
         self.ended, self._teardown_lock = asyncio.Event(), asyncio.Lock()
         self.task: asyncio.Task[None] | None = None  # the conversation (app/calls/lifecycle.py)
         self.tasks = TaskOwner(f"call-{session.id[:8]}")  # everything else it runs
+        self._outliving = outliving or self.tasks  # what must finish after the call is gone
         self.media = CallMedia(
             session,
             ari,
@@ -83,7 +84,7 @@ class Call:
             media,
             condo,
             self.tasks,
-            outliving or self.tasks,
+            self._outliving,
             self.ended,
             record_calls=condo.recording == "call" and recordings_dir is not None,
             expect_stasis=expect_stasis,
@@ -176,7 +177,11 @@ class Call:
         return await self.dialler.ring(number)
 
     def on_resident_answered(self, channel_id: str) -> None:
-        self.dialler.answered(channel_id)
+        if not self.dialler.answered(channel_id):
+            # Late (its ring timed out or its originate went unanswered) or unknown:
+            # nobody is waiting for this resident.
+            log.info("unexpected_resident_hung_up", channel=channel_id)
+            self._outliving.spawn(self._ari.hangup(channel_id), "hangup_unexpected_resident")
 
     def on_channel_gone(self, channel_id: str, cause: int) -> None:
         """A channel of this call went away: a ringing resident, or the resident's answered leg."""

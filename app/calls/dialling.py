@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
-from app.ari import AriClient, AriError
+from app.ari import AriClient, AriError, AriUnavailable
 from app.calls.media import CHANNEL_PREFIX
 from app.calls.registry import SessionManager
 from app.config import ResidentCallSettings
@@ -50,9 +50,10 @@ class ResidentDialler:
     async def ring(self, number: str) -> RingOutcome:
         rc = self._settings
         ch_id = f"{CHANNEL_PREFIX}res-{uuid.uuid4()}"
+        if not self._sessions.bind_channel(self._session, ch_id):
+            return "visitor_gone"  # the call ended: nobody would be there to talk to them
         fut: asyncio.Future[RingOutcome] = asyncio.get_running_loop().create_future()
         self._ring = (ch_id, fut)
-        self._sessions.bind_channel(self._session, ch_id)
         endpoint = rc.endpoint_template.format(number=number)
         try:
             await self._ari.originate(
@@ -66,6 +67,10 @@ class ResidentDialler:
         except AriError as exc:
             log.warning("resident_originate_failed", endpoint=endpoint, error=str(exc))
             self._ring = None
+            if isinstance(exc, AriUnavailable):
+                # No answer is not a refusal: Asterisk may still create the channel and
+                # ring the resident for nobody. Its id is ours, so it can be hung up.
+                await self._hang_up_quietly(ch_id)
             return "failed"
         log.info("resident_ringing", endpoint=endpoint, channel=ch_id)
         self._log.event(f"chamando o morador em {endpoint}")
@@ -94,9 +99,18 @@ class ResidentDialler:
             return "failed"
         return "answered"
 
-    def answered(self, channel_id: str) -> None:
-        if self._ring is not None and self._ring[0] == channel_id and not self._ring[1].done():
-            self._ring[1].set_result("answered")
+    async def _hang_up_quietly(self, channel_id: str) -> None:
+        try:
+            await self._ari.hangup(channel_id)
+        except AriError as exc:
+            log.warning("resident_hangup_failed", channel=channel_id, error=str(exc))
+
+    def answered(self, channel_id: str) -> bool:
+        """The resident `channel_id` entered Stasis; False if it is not the one ringing."""
+        if self._ring is None or self._ring[0] != channel_id or self._ring[1].done():
+            return False
+        self._ring[1].set_result("answered")
+        return True
 
     def gone(self, channel_id: str, cause: int) -> bool:
         """A ringing resident's channel went away; False if it was not the one ringing."""

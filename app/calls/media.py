@@ -81,9 +81,10 @@ class CallMedia:
         target = self._targets[role]
         leg_id = uuid.uuid4()
         em_id = media_channel(leg_id)
+        if not self._sessions.bind_channel(self._session, em_id):
+            raise CallEnded(f"call already ended; not connecting the {role}")
         waiter = self._registry.expect(leg_id, role, target.sample_rate)
         self.leg_ids.append(leg_id)
-        self._sessions.bind_channel(self._session, em_id)
         # externalMedia returns before its channel has entered Stasis; addChannel
         # before that fails with 422 "Channel not in Stasis application".
         in_stasis = self._expect_stasis(em_id) if self._expect_stasis else None

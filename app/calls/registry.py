@@ -36,10 +36,17 @@ class SessionManager:
         sid = self._by_channel.get(channel_id)
         return None if sid is None else self._sessions.get(sid)
 
-    def bind_channel(self, session: Session, channel_id: str) -> None:
+    def bind_channel(self, session: Session, channel_id: str) -> bool:
+        """Route `channel_id`'s events to `session`; False (nothing bound) once it has ended.
+
+        A binding made after `end_session` would never be removed, and the channel
+        created after it would belong to nobody: callers create nothing when refused."""
+        if session.ended or self._sessions.get(session.id) is not session:
+            return False
         self._by_channel[channel_id] = session.id
         if channel_id not in session.channel_ids:
             session.channel_ids.append(channel_id)
+        return True
 
     def end_session(self, session_id: str, reason: str = "") -> Session | None:
         s = self._sessions.pop(session_id, None)
@@ -57,6 +64,10 @@ class SessionManager:
     def channels(self) -> int:
         """Channels bound to a live call (0 once every call has ended)."""
         return len(self._by_channel)
+
+    def bound(self) -> dict[str, str]:
+        """channel id -> session id, for what is still bound (diagnostics)."""
+        return dict(self._by_channel)
 
     def all(self) -> list[Session]:
         return list(self._sessions.values())
