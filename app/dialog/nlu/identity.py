@@ -6,17 +6,15 @@ does not ask a courier for a name they never give at a gate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from app.dialog.nlu import lexicon as lx
+from app.dialog.nlu.name_words import OPENERS as _OPENERS
+from app.dialog.nlu.name_words import PARTICLES as _PARTICLES
 from app.dialog.nlu.name_words import NameSpan
+from app.dialog.nlu.name_words import norms as _norms
 from app.dialog.nlu.text import Word, index
 from app.directory.normalize import normalize
-
-
-def _norms(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(t for w in words for t in normalize(w).split())
-
 
 _ROLES = _norms(lx.ROLES)
 _GENERIC = _norms(lx.GENERIC_PEOPLE)
@@ -29,9 +27,7 @@ _STOPS = (
     | _norms(lx.RELATIONS)
 )
 _ROLE_TAILS = frozenset({"trainer"})  # "personal trainer"
-_PARTICLES = _norms(lx.PARTICLES)
 _ARTICLES = frozenset({"o", "a"})
-_OPENERS = _norms(lx.CLAUSE_OPENERS)
 # "sou o", "aqui é a", "é o": what introduces oneself. "é" only opens a clause.
 _INTRO = index(
     ("sou", "eu sou", "aqui é", "quem fala é", "aqui quem fala é", "é", "quem tá falando é")

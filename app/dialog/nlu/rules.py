@@ -11,21 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.dialog.nlu import lexicon as lx
+from app.dialog.nlu import name_words
 from app.dialog.nlu.identity import role_identity
 from app.dialog.nlu.lexicon import Cue
 from app.dialog.nlu.model import Extraction, Intent, VisitState
-from app.dialog.nlu.name_words import NEVER_NAME, NameSpan, gender_before
+from app.dialog.nlu.name_words import NEVER_NAME, PARTICLES, NameSpan, gender_before
 from app.dialog.nlu.names import NameFinder
 from app.dialog.nlu.text import PhraseIndex, Word, index, is_cased, title, words
 from app.directory.directory import Directory
 from app.directory.normalize import canonical_name, normalize
 from app.directory.numbers import parse_apartment
 
-_FILLERS = frozenset(t for w in lx.FILLERS for t in normalize(w).split())
+_FILLERS = name_words.norms(lx.FILLERS)
 _NUMBERS = frozenset(normalize(w) for w in lx.NUMBER_WORDS)
-_PARTICLES = frozenset(lx.PARTICLES)
 # Words that carry meaning the rules understood; anything else said lowers confidence.
-_UNDERSTOOD = (NEVER_NAME | _PARTICLES) - frozenset(normalize(w) for w in lx.VAGUE)
+_UNDERSTOOD = (NEVER_NAME | PARTICLES) - frozenset(normalize(w) for w in lx.VAGUE)
 # Between "pedido" and its number ("pedido número 4521"). Not "do"/"no": "o pedido
 # do 501" names the apartment the order is for.
 _NUMBER_LEADS = frozenset({"numero", "n", "nr", "num"})
@@ -120,9 +120,9 @@ class RuleExtractor:
             ):
                 strongest[cue.intent] = cue
             if cue.weight == 3 and i > 0:
-                if said[0] in _PARTICLES:
+                if said[0] in PARTICLES:
                     company_at.append(i)  # "da vivo" carries its own particle
-                elif norms[i - 1] in _PARTICLES:
+                elif norms[i - 1] in PARTICLES:
                     company_at.append(i - 1)
         if not score:
             return None, None, False, 0, company_at
@@ -205,7 +205,7 @@ def _bare_answer(
         return visitor, resident
     if start > 0 and ws[start - 1].norm in _BLOCK_WORDS:
         return visitor, resident  # "o do bloco B", "torre bê": a block, not a name
-    if cased and not all(ws[i].raw[:1].isupper() or ws[i].norm in _PARTICLES for i in content):
+    if cased and not all(ws[i].raw[:1].isupper() or ws[i].norm in PARTICLES for i in content):
         return visitor, resident
     span = NameSpan(
         start,
@@ -237,7 +237,7 @@ def _bare_answer(
 
 
 def _title(ws: Sequence[Word], start: int, end: int) -> str:
-    return title(" ".join(w.raw for w in ws[start:end]), _PARTICLES)
+    return title(" ".join(w.raw for w in ws[start:end]), PARTICLES)
 
 
 def _confidence(
