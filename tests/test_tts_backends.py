@@ -21,7 +21,15 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from app.media.tts import CachedTts, TtsConfigError, TtsError, TtsSettings, Voice, build_tts
+from app.media.tts import (
+    CachedTts,
+    TtsConfigError,
+    TtsError,
+    TtsSettings,
+    Voice,
+    build_tts,
+    build_voice,
+)
 from app.media.tts.azure import AzureTts, build_ssml, synthesis_rate
 from app.media.tts.espeak import EspeakTts
 from app.media.tts.openai_tts import OpenAITts
@@ -374,6 +382,16 @@ def test_factory_espeak_behind_the_cache(tmp_path: Path) -> None:
     assert isinstance(tts, CachedTts) and isinstance(tts.backend, EspeakTts)
     assert tts.voice_key == "espeak:pt-br:s165:p45"
     assert (tmp_path / "tts").is_dir()
+
+
+def test_the_fallback_voice_speaks_at_the_configured_espeak_speed_and_pitch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cloud voice in front: espeak-ng is only the fallback, and still the operator's espeak-ng.
+    monkeypatch.setenv("AI_API_KEY", "k")
+    cfg = TtsSettings(backend="openai", cache_dir=str(tmp_path), voice="pt-br", speed=230, pitch=30)
+    voice = build_voice(cfg)
+    assert voice.fallback is not None and voice.fallback.voice_key == "espeak:pt-br:s230:p30"
 
 
 # The cloud voice's timeout in the Voice test below, and the margin past it: see

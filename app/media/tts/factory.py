@@ -131,7 +131,11 @@ def build_voice(
         fallback = (
             None
             if isinstance(primary.backend, EspeakTts)
-            else _cached(EspeakTts(), cfg, "espeak-fallback")
+            else _cached(
+                EspeakTts(voice=cfg.voice, speed=cfg.speed, pitch=cfg.pitch),
+                cfg,
+                "espeak-fallback",
+            )
         )
     kokoro = _kokoro(primary.backend)
     deadline = cfg.reply_deadline_s or None
