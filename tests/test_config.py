@@ -90,6 +90,25 @@ def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_condominium_files_missing_directory_is_reported_at_its_line_in_that_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "condos").mkdir()
+    (tmp_path / "condos" / "b.yaml").write_text("name: Bloco B\ndirectory: data/nao-existe.json\n")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(
+        "condominiums_dir: condos\ncondominiums:\n  a:\n"
+        f"    directory: {REPO / 'data/apartamentos.json'}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert (
+        f"{tmp_path / 'condos' / 'b.yaml'}: line 2: directory: file data/nao-existe.json"
+        " does not exist" in str(err.value)
+    ), str(err.value)
+    assert "None" not in str(err.value)
+
+
 def test_condominium_file_is_merged_under_its_file_name(tmp_path: Path) -> None:
     (tmp_path / "condos").mkdir()
     (tmp_path / "condos" / "b.yaml").write_text(

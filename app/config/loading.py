@@ -32,6 +32,11 @@ class ConfigError(ConfigurationError):
         return self._problems
 
 
+def _at(line: int | None) -> str:
+    """ "line N: " when the problem has a place in the file (an empty file has none)."""
+    return f"line {line}: " if line else ""
+
+
 def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     node = root
     line = None if node is None else node.start_mark.line + 1
@@ -94,9 +99,7 @@ def parse_config(text: str, source: str = "config.yaml") -> Settings:
         for err in exc.errors():
             loc = tuple(err["loc"])
             field = ".".join(str(p) for p in loc) or "(top level)"
-            line = _line_of(root, loc)
-            where = f"line {line}: " if line else ""
-            problems.append(f"{where}{field}: {err['msg']}")
+            problems.append(f"{_at(_line_of(root, loc))}{field}: {err['msg']}")
         raise ConfigError(source, problems) from None
 
 
@@ -125,7 +128,7 @@ def _load_condominium_file(p: Path) -> CondominiumSettings:
         for err in exc.errors():
             loc = tuple(err["loc"])
             field = ".".join(str(x) for x in loc)
-            problems.append(f"line {_line_of(root, loc)}: {field}: {err['msg']}")
+            problems.append(f"{_at(_line_of(root, loc))}{field}: {err['msg']}")
         raise ConfigError(str(p), problems) from None
 
 
@@ -135,13 +138,14 @@ def load_config(path: str | Path) -> Settings:
     settings = parse_config(text, str(p))
     problems = []
     base = p.parent
+    files: dict[str, Path] = {}  # condominiums read from their own file
     if settings.condominiums_dir:
         folder = Path(settings.condominiums_dir)
         folder = folder if folder.is_absolute() else base / folder
         if not folder.is_dir():
             line = _line_of(yaml.compose(text), ("condominiums_dir",))
             raise ConfigError(
-                str(p), [f"line {line}: condominiums_dir: folder {folder} does not exist"]
+                str(p), [f"{_at(line)}condominiums_dir: folder {folder} does not exist"]
             )
         extra: dict[str, CondominiumSettings] = {}
         for f in sorted(folder.glob("*.yaml")):
@@ -150,14 +154,18 @@ def load_config(path: str | Path) -> Settings:
             condo = _load_condominium_file(f)
             # Relative paths inside a condominium file are relative to the main config.
             extra[f.stem] = condo
+            files[f.stem] = f
         settings = settings.model_copy(update={"condominiums": {**settings.condominiums, **extra}})
     for key, condo in settings.condominiums.items():
         d = Path(condo.directory)
         if not (d if d.is_absolute() else base / d).exists():
-            line = _line_of(yaml.compose(text), ("condominiums", key, "directory"))
-            problems.append(
-                f"line {line}: condominiums.{key}.directory: file {condo.directory} does not exist"
-            )
+            if key in files:  # its own file: the line is in that file
+                line = _line_of(yaml.compose(_read(files[key])), ("directory",))
+                where = f"{files[key]}: {_at(line)}directory"
+            else:
+                line = _line_of(yaml.compose(text), ("condominiums", key, "directory"))
+                where = f"{_at(line)}condominiums.{key}.directory"
+            problems.append(f"{where}: file {condo.directory} does not exist")
     if problems:
         raise ConfigError(str(p), problems)
     return settings
