@@ -65,7 +65,6 @@ def started(events: Timed) -> list[SpeechStarted]:
 
 
 def endpointer(rate: int, *, barge_in: bool = False, **kw: float) -> Endpointer:
-    kw.setdefault("speculative_seconds", 0.25)  # what these tests check is on (off in the app)
     cfg = EndpointerConfig(sample_rate=rate, **kw)  # type: ignore[arg-type]
     return Endpointer(cfg, barge_in=barge_in)
 

@@ -45,6 +45,24 @@ async def test_transcripts_come_back_in_script_order() -> None:
     assert len(srv.uploads) == 2
 
 
+async def test_a_guess_given_up_for_longer_audio_leaves_its_reply_to_that_audio() -> None:
+    # The app's speculative guess on the audio so far, then the caller went on: the longer
+    # upload is the turn, and the script holds one reply per turn.
+    async with ScriptedTranscriptionServer(
+        [Reply("a frase inteira", delay_s=0.3), "depois"]
+    ) as srv:
+        stt = stt_for(srv)
+        whole = pcm(1.0, 8000)
+        guess = asyncio.create_task(stt.transcribe(whole[:8000], 8000))
+        await asyncio.sleep(0.1)
+        turn = await stt.transcribe(whole, 8000)
+        voided = await guess
+        after = await stt.transcribe(pcm(0.5, 8000), 8000)
+        await stt.aclose()
+    assert (turn.text, voided.text, after.text) == ("a frase inteira", "", "depois")
+    assert srv.taken_over == 1
+
+
 @pytest.mark.parametrize("rate", [8000, 16000])
 async def test_upload_is_a_wav_of_the_given_pcm(rate: int) -> None:
     async with ScriptedTranscriptionServer(["oi"]) as srv:

@@ -129,9 +129,10 @@ async def test_a_pause_inside_a_sentence_gives_one_recognition_of_the_whole_and_
         ("visitor", WHOLE),
     ]
     if pause_s < 0.4:
-        # Shorter than the end of speech (0.4 s): the endpointer never split the utterance,
-        # and with speculation off (the default) nothing was sent before its end.
-        assert len(visitor) == 1 and _speculations("discarded") == discarded
+        # Speech resumed between the speculative start (0.25 s) and the end of speech (0.4 s):
+        # that guess was discarded, and the endpointer never split the utterance.
+        assert _speculations("discarded") > discarded
+        assert len(visitor) <= 2
 
 
 async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pause(
@@ -157,7 +158,7 @@ async def test_a_visitor_who_stays_silent_gets_the_recognition_started_at_the_pa
         phones,
         stt_server,
         tmp_path,
-        endpointing={"silence_seconds": 0.8, "speculative_seconds": 0.25},
+        endpointing={"silence_seconds": 0.8},
     ) as g:
         calls = _keep_calls(g)
         await g.resident("1003021", says=["Sim."])

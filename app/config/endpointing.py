@@ -30,10 +30,6 @@ class EndpointingSettings(Model):
     barge_in_margin_db: float = Field(_EP.barge_in_margin_db, ge=0, le=30)
     # Recognition starts after this much silence and its result is used at the end of
     # the turn (silence_seconds) when no speech resumed; 0: recognize only at the end.
-    # Off by default: with a recognizer that has a call
-    # deadline (cloud, 3 s) a guess thrown away still held the request slot, and slow or
-    # failing recognitions then missed the deadline (tests/test_dead_air.py). Opt in with
-    # Whisper, where it saves ~180 ms p50 (README "Turn-taking").
     speculative_seconds: float = Field(_EP.speculative_seconds, ge=0, le=5)
     barge_in_visitor: bool = True
     barge_in_resident: bool = True

@@ -42,10 +42,9 @@ class EndpointerConfig:
     barge_in_frames: int = 3
     barge_in_margin_db: float = 6.0  # barge-in needs this much more than the energy threshold
     # Silence after which the utterance so far is offered for recognition ahead of its end
-    # (SpeechPaused); 0 = never, the default (see EndpointingSettings). When on, 0.25 s, not
-    # less: ordinary comma pauses (150-250 ms, espeak's up to 200 ms) would each cost a
-    # recognition thrown away when speech resumes.
-    speculative_seconds: float = 0.0
+    # (SpeechPaused); 0 = never. 0.25 s, not less: ordinary comma pauses (150-250 ms,
+    # espeak's up to 200 ms) would each cost a recognition thrown away when speech resumes.
+    speculative_seconds: float = 0.25
 
     def __post_init__(self) -> None:
         problems = []

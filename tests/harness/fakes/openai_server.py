@@ -2,7 +2,10 @@
 
 It speaks the real wire format (multipart/form-data upload, JSON reply, OpenAI's
 error JSON), so the official SDK runs unmodified against it. Replies are served
-in order of arrival; each upload is recorded with its WAV parsed.
+in order of arrival; each upload is recorded with its WAV parsed. An upload whose
+audio extends the audio of one still being answered (the app's speculative guess,
+given up when the caller went on talking) takes over that one's reply: the script
+reads one reply per turn, however many guesses the app threw away.
 
     async with ScriptedTranscriptionServer(["bom dia", "quinhentos e um"]) as srv:
         stt = OpenAICompatStt(base_url=srv.base_url, api_key="test")
@@ -110,6 +113,14 @@ class Upload:
         return self.fields.get("response_format")
 
 
+@dataclass
+class _Pending:
+    """A request being answered: its audio and the reply it will get."""
+
+    pcm: bytes
+    reply: Reply
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(Reply.error(status, message).error_body(), status_code=status)
 
@@ -126,6 +137,8 @@ class ScriptedTranscriptionServer(LoopbackServer):
         # is read. For apps that may or may not send an extra upload (a speculative one).
         self.by_duration: list[tuple[float, float, str]] = []
         self.requests = 0
+        self.taken_over = 0  # replies an extending upload took from a pending one
+        self._pending: list[_Pending] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self._thread: threading.Thread | None = None
@@ -164,6 +177,7 @@ class ScriptedTranscriptionServer(LoopbackServer):
         try:
             with wave.open(io.BytesIO(data), "rb") as w:
                 params = w.getparams()
+                pcm = w.readframes(params.nframes)
         except (wave.Error, EOFError) as exc:
             return _error(400, f"Invalid file format: {exc}")
         self.uploads.append(
@@ -179,21 +193,34 @@ class ScriptedTranscriptionServer(LoopbackServer):
             )
         )
         duration_s = params.nframes / params.framerate
-        keyed = [Reply(text=t) for lo, hi, t in self.by_duration if lo <= duration_s < hi]
-        reply = (
-            keyed[0]
-            if keyed
-            else self._script.popleft()
-            if self._script
-            else Reply.error(500, "scripted server: no reply left in the script")
-        )
-        if reply.delay_s > 0 and self._closing is not None:
-            # Ends early when the server shuts down, so a test never waits for a delay
-            # whose client already gave up.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), reply.delay_s)
+        pending = _Pending(pcm, self._next_reply(pcm, duration_s))
+        self._pending.append(pending)
+        try:
+            delay_s = pending.reply.delay_s
+            if delay_s > 0 and self._closing is not None:
+                # Ends early when the server shuts down, so a test never waits for a delay
+                # whose client already gave up.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), delay_s)
+        finally:
+            self._pending.remove(pending)
+        reply = pending.reply
         answer = self._reply_body(reply, fields, params.nframes / params.framerate)
         return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
+
+    def _next_reply(self, pcm: bytes, duration_s: float) -> Reply:
+        keyed = [Reply(text=t) for lo, hi, t in self.by_duration if lo <= duration_s < hi]
+        if keyed:
+            return keyed[0]
+        extended = [p for p in self._pending if len(p.pcm) < len(pcm) and pcm.startswith(p.pcm)]
+        if extended:
+            # Its client went on to this longer audio: it has no use for that reply any more.
+            taken, extended[-1].reply = extended[-1].reply, Reply(text="")
+            self.taken_over += 1
+            return taken
+        if self._script:
+            return self._script.popleft()
+        return Reply.error(500, "scripted server: no reply left in the script")
 
     @staticmethod
     def _reply_body(reply: Reply, fields: dict[str, str], duration_s: float) -> Response:
