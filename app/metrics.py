@@ -18,7 +18,16 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 # tts_wait: how long a caller waited for a reply segment past the moment it was due
 # (the reply's start, or the end of the segment before it); bounded by tts.reply_deadline_s.
-Stage = Literal["endpointing", "stt", "nlu", "tts", "first_reply_audio", "greeting", "tts_wait"]
+Stage = Literal[
+    "endpointing",
+    "stt",
+    "nlu",
+    "tts",
+    "first_reply_audio",
+    "greeting",
+    "tts_wait",
+    "resident_presentation",
+]
 STAGES: tuple[str, ...] = get_args(Stage)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -44,7 +53,8 @@ STAGE_LATENCY = Histogram(
     "portaria_stage_latency_seconds",
     "Latency of one pipeline stage: endpointing (last speech sample to end-of-speech decision), "
     "stt, nlu, tts, first_reply_audio (last speech sample to first reply frame sent), "
-    "greeting (StasisStart to first greeting frame).",
+    "greeting (StasisStart to first greeting frame), resident_presentation (the resident's "
+    "leg entering Stasis, i.e. answered, to the presentation's first frame sent).",
     ["stage"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.9, 1.5, 3, 6),
     registry=REGISTRY,

@@ -9,8 +9,9 @@ On the sandbox Asterisk with the scripted OpenAI-compatible recognizer (tests/ha
     heard in more than one turn, or the whole was not recognized in one upload);
   - turn latency (visitor's last speech sample -> first reply sample) with speculative
     recognition (the default) and without (speculative_seconds: 0);
-  - resident's first sample of the presentation after answering (their phone's recording
-    starts at Answer()).
+  - resident's presentation: from their leg entering Stasis (they answered) to the first
+    frame of the presentation sent on their leg, in the app. Their phone's recording cannot
+    tell: MixMonitor starts its file at the first frame it receives, not at Answer().
 Offline, the embedded Whisper recognizer (--whisper N Kokoro-voiced openings, fed to the
 endpointer on a real 20 ms clock): how long the turn waits for recognition after the end
 of speech, with and without the recognition started at the pause.
@@ -38,7 +39,7 @@ from tests.harness.audio import synth_speech
 from tests.harness.fakes.openai_server import ScriptedTranscriptionServer
 from tests.harness.gate import Gate, running_gate
 from tests.harness.live import wait_clean
-from tests.harness.phone import PhoneCall, Phones, speech_onset
+from tests.harness.phone import Phones
 
 FIRST = {"comma": "Boa noite, aqui é o Marcos,", "stop": "Boa noite, aqui é o Marcos."}
 ERRAND = "vim deixar uma encomenda para o apartamento quinhentos e um."
@@ -70,7 +71,9 @@ async def started(
         await ari.aclose()
 
 
-async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[str, Any]]:
+async def false_ends(
+    gate: Gate, rec: Recorder, pauses: list[float], runs: int
+) -> list[dict[str, Any]]:
     stt = gate.stt
     rows, onsets = [], []
     for pause in pauses:
@@ -84,7 +87,8 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
             for _ in range(runs):
                 stt.uploads.clear()
                 stt.push("Sim.")
-                rec = await gate.resident("1003021", says=["Sim."])
+                await gate.resident("1003021", says=["Sim."])
+                before = len(rec.calls)
                 phone = await gate.visitor([gate.paused_speech(first, pause, ERRAND)])
                 await phone.wait_hung_up(timeout=120)
                 await wait_clean(gate.ari, gate.app)
@@ -116,12 +120,11 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
                         f"uploads {[round(u.duration_s, 2) for u in stt.uploads]}",
                         flush=True,
                     )
-                try:
-                    onset = speech_onset(*await PhoneCall(phone.channel_id, rec, gate.ari).heard())
-                except FileNotFoundError:
-                    onset = None  # the resident was never called: counted above
-                if onset is not None:
-                    onsets.append(onset)
+                onsets += [
+                    c.timings["resident_presentation_s"]
+                    for c in rec.calls[before:]
+                    if "resident_presentation_s" in c.timings
+                ]
         rows += emit(
             [
                 {
@@ -135,14 +138,14 @@ async def false_ends(gate: Gate, pauses: list[float], runs: int) -> list[dict[st
         )
     stt.by_duration = []
     rows += emit(
-        [summary("resident: answer -> first sample of the presentation heard (recording)", onsets)]
+        [summary("resident: answered (StasisStart) -> first presentation frame sent", onsets)]
     )
     return rows
 
 
 async def latency(env: Any, turns: int, tts: str) -> list[dict[str, Any]]:
     rows = []
-    for label, spec in (("with speculation (0.25 s)", 0.25), ("without speculation", 0.0)):
+    for label, spec in (("with speculation (default)", None), ("without speculation", 0.0)):
         async with (
             ScriptedTranscriptionServer([]) as stt,
             started(env, stt, spec, tts) as (gate, rec),
@@ -207,9 +210,9 @@ async def main(args: argparse.Namespace) -> None:
     env = asterisk_env()
     async with (
         ScriptedTranscriptionServer([]) as stt,
-        started(env, stt, None, args.tts) as (gate, _),
+        started(env, stt, None, args.tts) as (gate, rec),
     ):
-        await false_ends(gate, args.pauses, args.runs)
+        await false_ends(gate, rec, args.pauses, args.runs)
     emit(await latency(env, args.turns, args.tts))
 
 

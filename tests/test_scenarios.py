@@ -5,10 +5,11 @@ opens only on an explicit yes. Every scenario ends with nothing left in Asterisk
 
 from __future__ import annotations
 
+from app.metrics import REGISTRY
 from tests.harness.audio import synth_speech
 from tests.harness.gate import Gate
 from tests.harness.live import wait_clean
-from tests.harness.phone import PhoneCall, longest_quiet, speech_onset
+from tests.harness.phone import longest_quiet
 
 
 async def _ends_clean(gate: Gate) -> None:
@@ -200,21 +201,32 @@ async def test_visitor_confirms_the_resident_and_gives_a_name_in_one_breath(gate
     await _ends_clean(gate)
 
 
+def _presentations() -> tuple[float, float]:
+    """How many resident presentations the app has timed, and their seconds in all."""
+    labels = {"stage": "resident_presentation"}
+    count = REGISTRY.get_sample_value("portaria_stage_latency_seconds_count", labels)
+    total = REGISTRY.get_sample_value("portaria_stage_latency_seconds_sum", labels)
+    return count or 0.0, total or 0.0
+
+
 async def test_resident_who_picks_up_at_once_hears_the_presentation_without_waiting(
     gate: Gate,
 ) -> None:
     # The visitor is still hearing "Um momento, vou chamar o morador" (about 2 s) when the
     # resident answers: the resident's presentation starts on their leg regardless.
     gate.stt.push("Vim visitar o apartamento quinhentos e um, meu nome é Pedro.", "Sim.")
-    rec = await gate.resident("1003021", says=["Sim."])
+    before = _presentations()
+    await gate.resident("1003021", says=["Sim."])
     phone = await gate.visitor(["Vim visitar o apartamento quinhentos e um, meu nome é Pedro."])
     await phone.wait_hung_up(timeout=90)
     d = gate.last_decision()
     assert d is not None and d.outcome == "authorized"
-    heard = await PhoneCall(phone.channel_id, rec, gate.ari).heard()
-    onset = speech_onset(*heard)
-    print(f"resident heard the first word {onset} s after answering")
-    # Recording starts at the resident's Answer(); set-up of their media leg takes
-    # ~0.2-0.4 s here. Waiting for the visitor's phrase instead cost ~2.2 s.
-    assert onset is not None and onset < 1.5
+    presented = _presentations()
+    assert presented[0] == before[0] + 1, "one presentation, timed from the resident's answer"
+    seconds = presented[1] - before[1]
+    print(f"resident's presentation: first frame sent {seconds:.3f} s after they answered")
+    # Waiting for the visitor's phrase instead cost ~2.2 s. 1 s, not the 0.3 s target
+    # (bench/bench_turns.py reports it): a loaded 2-core machine delays a frame by a GC
+    # pause or a starved process (0.2-0.8 s seen here), never by 2 s.
+    assert seconds < 1.0
     await _ends_clean(gate)

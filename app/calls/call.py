@@ -177,7 +177,9 @@ class Call:
         return await self.dialler.ring(number)
 
     def on_resident_answered(self, channel_id: str) -> None:
-        if not self.dialler.answered(channel_id):
+        if self.dialler.answered(channel_id):
+            self.hearing.resident_answered_at = time.monotonic()
+        else:
             # Late (its ring timed out or its originate went unanswered) or unknown:
             # nobody is waiting for this resident.
             log.info("unexpected_resident_hung_up", channel=channel_id)

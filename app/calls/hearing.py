@@ -40,6 +40,7 @@ class Hearing:
         self.stt, self.stt_failures = stt, 0
         self.turn_taking = TurnTaker(condo.endpointing)
         self.stasis_start_at = stasis_start_at  # greeting latency counts from here
+        self.resident_answered_at: float | None = None  # and the resident's presentation's
         # Latency record of this call (benchmarks and /metrics read it).
         self.timings: dict[str, float] = {}
         self.turns: list[dict[str, Any]] = []
@@ -80,6 +81,10 @@ class Hearing:
         if "greeting_s" not in t and self.stasis_start_at is not None:
             t["greeting_s"] = first_frame_at - self.stasis_start_at
             observe_stage("greeting", t["greeting_s"])
+        answered = self.resident_answered_at
+        if role == "resident" and answered is not None and "resident_presentation_s" not in t:
+            t["resident_presentation_s"] = first_frame_at - answered
+            observe_stage("resident_presentation", t["resident_presentation_s"])
         if self._pending_turn is not None and self._pending_turn["role"] == role:
             turn = self._pending_turn
             turn["first_reply_audio_s"] = first_frame_at - turn["speech_end"]
