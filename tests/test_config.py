@@ -73,14 +73,20 @@ def test_missing_directory_file_is_named(tmp_path: Path) -> None:
         load_config(cfg)
 
 
-def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
+def with_condominium_file(tmp_path: Path, b_yaml: str) -> Path:
+    """A config with condominium "a" inline and "b" in condos/b.yaml; returns its path."""
     (tmp_path / "condos").mkdir()
-    (tmp_path / "condos" / "b.yaml").write_text("name: B\nresident_call:\n  ring_timeout_s: 1\n")
+    (tmp_path / "condos" / "b.yaml").write_text(b_yaml)
     cfg = tmp_path / "c.yaml"
     cfg.write_text(
         "condominiums_dir: condos\ncondominiums:\n  a:\n"
         f"    directory: {REPO / 'data/apartamentos.json'}\n"
     )
+    return cfg
+
+
+def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
+    cfg = with_condominium_file(tmp_path, "name: B\nresident_call:\n  ring_timeout_s: 1\n")
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert str(err.value).startswith(str(tmp_path / "condos" / "b.yaml"))
@@ -93,13 +99,7 @@ def test_bad_condominium_file_names_that_file_and_line(tmp_path: Path) -> None:
 def test_a_condominium_files_missing_directory_is_reported_at_its_line_in_that_file(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "condos").mkdir()
-    (tmp_path / "condos" / "b.yaml").write_text("name: Bloco B\ndirectory: data/nao-existe.json\n")
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(
-        "condominiums_dir: condos\ncondominiums:\n  a:\n"
-        f"    directory: {REPO / 'data/apartamentos.json'}\n"
-    )
+    cfg = with_condominium_file(tmp_path, "name: Bloco B\ndirectory: data/nao-existe.json\n")
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert (
@@ -110,14 +110,9 @@ def test_a_condominium_files_missing_directory_is_reported_at_its_line_in_that_f
 
 
 def test_condominium_file_is_merged_under_its_file_name(tmp_path: Path) -> None:
-    (tmp_path / "condos").mkdir()
-    (tmp_path / "condos" / "b.yaml").write_text(
-        f"name: Bloco B\ndirectory: {REPO / 'data/jardins.json'}\nphrases:\n  greeting: Oi do B\n"
-    )
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(
-        "condominiums_dir: condos\ncondominiums:\n  a:\n"
-        f"    directory: {REPO / 'data/apartamentos.json'}\n"
+    cfg = with_condominium_file(
+        tmp_path,
+        f"name: Bloco B\ndirectory: {REPO / 'data/jardins.json'}\nphrases:\n  greeting: Oi do B\n",
     )
     s = load_config(cfg)
     assert s.condominiums["b"].phrases.greeting == "Oi do B"

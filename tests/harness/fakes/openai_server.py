@@ -205,7 +205,7 @@ class ScriptedTranscriptionServer(LoopbackServer):
         finally:
             self._pending.remove(pending)
         reply = pending.reply
-        answer = self._reply_body(reply, fields, params.nframes / params.framerate)
+        answer = self._reply_body(reply, fields, duration_s)
         return answer if reply.stall is None else await stalled(answer, reply.stall, self._closing)
 
     def _next_reply(self, pcm: bytes, duration_s: float) -> Reply:
